@@ -142,3 +142,18 @@ class Document:
             if section.start <= offset < section.end:
                 return section
         return None
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One value a rule found for a field path, with where it was found (clean offsets)."""
+
+    path: str
+    value: int | float | str
+    method: Literal["table", "sentence", "model", "shape"]
+    rule: str
+    start: int
+    end: int
+    table: int | None = None
+    row: int | None = None
+    column: int | None = None
