@@ -1,0 +1,469 @@
+"""The rule engine's table half: recognise the report format and read its numeric tables.
+
+Every parser here is generic code over the templates in ``extractor.schemas.templates``.
+They work on the *cell stream* of a region (cells in reading order, each with its clean
+span), because the row boundaries of a flattened table are the first thing copying
+destroys, while the order of cells mostly survives. Where the order does not survive
+(PDF text that prints a column block before its labels), the tables' own arithmetic
+picks the reading; where no reading fits, nothing is guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .document import Candidate, Cell, Document, Table
+from .schemas.templates import (
+    ARTICLE_BLOCKS,
+    LEGACY_ROWS,
+    REQUEST_COLUMN_ORDER,
+    REQUEST_ROW_PATTERNS,
+    REQUEST_ROWS_23,
+    REQUEST_ROWS_25,
+    REVIEW_BLOCKS,
+    REVIEW_OUTCOMES,
+    RowSpec,
+)
+from .segment import is_blank_cell, is_number_cell, is_unit_cell
+
+Format = str  # "legacy" | "gb2019" | "gb2021"
+
+_GB2021_MARKERS = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正")
+_GB2019_MARKERS = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|采购总金额")
+_GB_COMMON = re.compile(r"第二十条第|收到和处理政府信息公开申请|三安全一稳定|本年新收政府信息公开申请")
+
+
+def detect_format(text: str) -> Format:
+    """Recognise the template from the tables' own vocabulary, never from the year alone."""
+    compact = re.sub(r"\s+", "", text)
+    n2021 = len(_GB2021_MARKERS.findall(compact))
+    n2019 = len(_GB2019_MARKERS.findall(compact))
+    if n2021 or n2019:
+        return "gb2021" if n2021 >= n2019 else "gb2019"
+    if _GB_COMMON.search(compact):
+        year = re.search(r"(20\d\d)年", compact)
+        return "gb2021" if year and int(year.group(1)) >= 2021 else "gb2019"
+    return "legacy"
+
+
+@dataclass
+class TableResult:
+    candidates: list[Candidate] = field(default_factory=list)
+    ambiguities: list[str] = field(default_factory=list)
+    verified: set[str] = field(default_factory=set)  # paths whose table arithmetic holds
+
+
+_UNIT_WAN = re.compile(r"万元")
+_CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                   "八": 8, "九": 9}
+
+
+def parse_number(text: str) -> float | None:
+    """A cell's number: separators, signs and units tolerated; blank, '—', '/', '无' mean 0."""
+    t = text.strip().replace(",", "").replace(" ", "")
+    if not t or re.fullmatch(r"[\-—–/／无_]+", t):
+        return 0.0
+    m = re.fullmatch(r"([+\-]?\d+(?:\.\d+)?)(%|万元|元|条|件|个|人次|人|次|篇|项|期|份)?", t)
+    if m:
+        value = float(m.group(1))
+        return value * 10000 if m.group(2) == "万元" else value
+    if len(t) == 1 and t in _CHINESE_DIGITS:
+        return float(_CHINESE_DIGITS[t])
+    return None
+
+
+def _as_value(number: float) -> int | float:
+    return int(number) if float(number).is_integer() else round(number, 6)
+
+
+def _compact(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+# --------------------------------------------------------------------------- streams
+@dataclass(frozen=True)
+class StreamCell:
+    cell: Cell
+    line: int  # index of the line the cell is on, to tell adjacent lines from blank-separated ones
+
+
+def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
+    """Cells of every line in [start, end), split on tabs and pipes."""
+    text = doc.text
+    out: list[StreamCell] = []
+    pos = start
+    line_no = 0
+    for raw in text[start:end].split("\n"):
+        for m in re.finditer(r"[^\t|]+", raw):
+            piece = m.group()
+            stripped = piece.strip()
+            if stripped:
+                s = pos + m.start() + (len(piece) - len(piece.lstrip()))
+                out.append(StreamCell(Cell(stripped, s, s + len(stripped)), line_no))
+        pos += len(raw) + 1
+        line_no += 1
+    return out
+
+
+def _find(pattern: str, text: str, start: int = 0, end: int | None = None) -> re.Match[str] | None:
+    return re.compile(pattern).search(text, start, len(text) if end is None else end)
+
+
+def _candidate(path: str, number: float, cell: Cell, rule: str, table: int | None = None,
+               row: int | None = None, column: int | None = None) -> Candidate:
+    return Candidate(path, _as_value(number), "table", rule, cell.start, cell.end, table, row, column)
+
+
+# --------------------------------------------------------------------------- gb: 第二十条
+def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
+    result = TableResult()
+    text = doc.text
+    markers = [(m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\s*\(\s*[一二三四五六七八九十]+\s*\)\s*项",
+                                                                      text[:end]) if m.start() >= start]
+    for i, (m_start, m_end, header) in enumerate(markers):
+        block_end = markers[i + 1][0] if i + 1 < len(markers) else end
+        spec = next((b for b in ARTICLE_BLOCKS if re.search(b.marker, _compact(header))), None)
+        if spec is None:
+            continue
+        columns = spec.columns.get(fmt) or spec.columns["gb2019"]
+        stream = region_stream(doc, m_end, block_end)
+        labels: list[tuple[int, str]] = []
+        numbers: list[tuple[int, Cell, float]] = []
+        wan = bool(_UNIT_WAN.search(text[m_end:block_end]))
+        for k, sc in enumerate(stream):
+            compact = _compact(sc.cell.text)
+            row = next((p for p, pat in spec.rows if re.search(pat, compact)), None)
+            if row is not None and row not in [r for _, r in labels]:
+                labels.append((k, row))
+            elif is_number_cell(sc.cell.text) or re.fullmatch(r"[\-—–/／无]", compact):
+                value = parse_number(sc.cell.text)
+                if value is not None:
+                    numbers.append((k, sc.cell, value))
+        if not labels:
+            continue
+        if len(numbers) != len(labels) * len(columns):
+            result.ambiguities.append(
+                f"{header}: {len(numbers)} numbers for {len(labels)} rows of {len(columns)} columns; not read"
+            )
+            continue
+        for r, (_, prefix) in enumerate(labels):
+            for c, suffix in enumerate(columns):
+                _, cell, value = numbers[r * len(columns) + c]
+                path = f"{prefix}.{suffix}"
+                if suffix == "amount_yuan" and wan:
+                    value *= 10000
+                if suffix == "amount_wan" and not wan and "元" in text[m_end:block_end]:
+                    value /= 10000
+                result.candidates.append(_candidate(path, value, cell, "article20", row=r, column=c))
+    return result
+
+
+# --------------------------------------------------------------------------- gb: applications
+def _request_row_of(text: str) -> str | None:
+    compact = _compact(text)
+    for row, pattern in REQUEST_ROW_PATTERNS:
+        if re.search(pattern, compact):
+            return row
+    return None
+
+
+def _runs(stream: Sequence[StreamCell]) -> list[list[StreamCell]]:
+    """Numeric cells grouped into runs on consecutive lines (a PDF column block prints as one run)."""
+    runs: list[list[StreamCell]] = []
+    prev_line = -10
+    for sc in stream:
+        if not is_number_cell(sc.cell.text):
+            prev_line = -10
+            continue
+        if runs and sc.line == prev_line + 1:
+            runs[-1].append(sc)
+        else:
+            runs.append([sc])
+        prev_line = sc.line
+    return runs
+
+
+def _row_major(runs: list[list[StreamCell]], width: int) -> list[StreamCell]:
+    """Undo column blocks: `width` equal runs of k>1 cells are k rows printed column by column."""
+    out: list[StreamCell] = []
+    i = 0
+    while i < len(runs):
+        k = len(runs[i])
+        group = runs[i:i + width]
+        if k > 1 and len(group) == width and all(len(g) == k for g in group):
+            for r in range(k):
+                out.extend(g[r] for g in group)
+            i += width
+            continue
+        out.extend(runs[i])
+        i += 1
+    return out
+
+
+def _grid_violations(grid: dict[str, list[float]], outcome_rows: Sequence[str]) -> int:
+    bad = 0
+    for values in grid.values():
+        if abs(sum(values[:6]) - values[6]) > 1e-6:
+            bad += 1
+    for c in range(7):
+        if "total" in grid and "new_received" in grid and "carried_over" in grid and "carried_forward" in grid:
+            if abs(grid["new_received"][c] + grid["carried_over"][c]
+                   - grid["total"][c] - grid["carried_forward"][c]) > 1e-6:
+                bad += 1
+        if "total" in grid and all(r in grid for r in outcome_rows):
+            if abs(sum(grid[r][c] for r in outcome_rows) - grid["total"][c]) > 1e-6:
+                bad += 1
+    return bad
+
+
+def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
+    result = TableResult()
+    stream = region_stream(doc, start, end)
+    numbers = [sc for sc in stream if is_number_cell(sc.cell.text)]
+    if not numbers:
+        return result
+    readings: list[tuple[int, str, dict[str, list[StreamCell]]]] = []
+    # Reading 1: the numbers in order, column blocks undone, as 23 or 25 rows of 7.
+    ordered = _row_major(_runs(stream), 7)
+    for rows in (REQUEST_ROWS_25, REQUEST_ROWS_23):
+        if len(ordered) == 7 * len(rows):
+            grid = {row: ordered[i * 7:(i + 1) * 7] for i, row in enumerate(rows)}
+            readings.append((0, "sequence", grid))
+    # Reading 2: each row label takes the seven numbers that follow it.
+    labelled: dict[str, list[StreamCell]] = {}
+    for k, sc in enumerate(stream):
+        if is_number_cell(sc.cell.text):
+            continue
+        row = _request_row_of(sc.cell.text)
+        if row is None or row in labelled:
+            continue
+        following: list[StreamCell] = []
+        for nxt in stream[k + 1:]:
+            if is_number_cell(nxt.cell.text):
+                following.append(nxt)
+                if len(following) == 7:
+                    break
+            elif _request_row_of(nxt.cell.text) is not None:
+                break
+        if len(following) == 7:
+            labelled[row] = following
+    if labelled:
+        readings.append((1, "labels", labelled))
+    best: tuple[int, int, str, dict[str, list[StreamCell]]] | None = None
+    for order, name, grid in readings:
+        values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}
+        outcome_rows = REQUEST_ROWS_25[2:-2] if "other_misc" in grid else REQUEST_ROWS_23[2:-2]
+        score = _grid_violations(values, outcome_rows)
+        key = (score - len(grid), order)
+        if best is None or key < (best[0], best[1]):
+            best = (key[0], order, name, grid)
+    if best is None:
+        result.ambiguities.append("applications table: no reading of its cells fits the template; not read")
+        return result
+    _, _, name, grid = best
+    values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}
+    outcome_rows = REQUEST_ROWS_25[2:-2] if "other_misc" in grid else REQUEST_ROWS_23[2:-2]
+    if _grid_violations(values, outcome_rows) == 0:
+        result.verified.update(f"requests.{r}.{c}" for r in grid for c in REQUEST_COLUMN_ORDER)
+    for r_index, (row, cells) in enumerate(grid.items()):
+        for c_index, (column, sc) in enumerate(zip(REQUEST_COLUMN_ORDER, cells, strict=True)):
+            value = parse_number(sc.cell.text)
+            if value is None:
+                continue
+            result.candidates.append(
+                _candidate(f"requests.{row}.{column}", value, sc.cell, f"requests_{name}", row=r_index,
+                           column=c_index)
+            )
+    return result
+
+
+# --------------------------------------------------------------------------- gb: review/litigation
+def _block_ok(values: Sequence[float]) -> bool:
+    return abs(sum(values[:4]) - values[4]) < 1e-6
+
+
+def parse_review(doc: Document, start: int, end: int) -> TableResult:
+    result = TableResult()
+    numbers = [sc.cell for sc in region_stream(doc, start, end) if is_number_cell(sc.cell.text)]
+    if len(numbers) < 15:
+        if numbers:
+            result.ambiguities.append(f"review/litigation table: {len(numbers)} numbers for 15 cells; not read")
+        return result
+    numbers = numbers[:15]
+    values = [parse_number(c.text) or 0.0 for c in numbers]
+    blocks: list[list[int]] | None = [list(range(i * 5, i * 5 + 5)) for i in range(3)]
+    if not all(_block_ok([values[i] for i in b]) for b in blocks or []):
+        alternative = _consistent_partition(values)
+        if alternative is not None:
+            blocks = alternative
+        elif alternative is None and _has_several_partitions(values):
+            result.ambiguities.append("review/litigation table: several readings fit; not read")
+            return result
+    assert blocks is not None
+    for b_index, (prefix, block) in enumerate(zip(REVIEW_BLOCKS, blocks, strict=True)):
+        for o_index, (outcome, idx) in enumerate(zip(REVIEW_OUTCOMES, block, strict=True)):
+            result.candidates.append(_candidate(f"{prefix}.{outcome}", values[idx], numbers[idx], "review_table",
+                                                row=b_index, column=o_index))
+        if _block_ok([values[i] for i in block]):
+            result.verified.update(f"{prefix}.{o}" for o in REVIEW_OUTCOMES)
+    return result
+
+
+def _order_preserving_blocks(values: Sequence[float]) -> list[list[list[int]]]:
+    """Split 15 printed numbers into 3 blocks of 4 parts + total, each keeping printed order."""
+    found: list[list[list[int]]] = []
+
+    def search(remaining: list[int], blocks: list[list[int]]) -> None:
+        if len(found) > 2:
+            return
+        if not remaining:
+            found.append([list(b) for b in blocks])
+            return
+        first = remaining[0]
+        rest = remaining[1:]
+        from itertools import combinations
+
+        for combo in combinations(rest, 4):
+            block = [first, *combo]
+            if _block_ok([values[i] for i in block]):
+                search([i for i in rest if i not in combo], [*blocks, block])
+
+    search(list(range(15)), [])
+    return found
+
+
+def _consistent_partition(values: Sequence[float]) -> list[list[int]] | None:
+    found = _order_preserving_blocks(values)
+    if len(found) != 1:
+        return None
+    blocks = found[0]
+    # Only the review block's place (it is printed first) is certain; the two litigation
+    # blocks can be told apart only when they are printed in order.
+    if blocks[1][0] < blocks[2][0] and blocks[1][-1] < blocks[2][0]:
+        return blocks
+    return None
+
+
+def _has_several_partitions(values: Sequence[float]) -> bool:
+    found = _order_preserving_blocks(values)
+    return len(found) >= 1
+
+
+# --------------------------------------------------------------------------- legacy
+def _legacy_row(label: str, context: str | None) -> RowSpec | None:
+    compact = _compact(label)
+    for spec in LEGACY_ROWS:
+        if spec.contexts and context not in spec.contexts:
+            continue
+        if spec.exclude and re.search(spec.exclude, compact):
+            continue
+        if re.search(spec.pattern, compact):
+            return spec
+    return None
+
+
+def _has_cumulative_column(table: Table) -> bool:
+    for row in table.rows:
+        if any(is_number_cell(c.text) for c in row):
+            return False
+        if any("累计" in c.text for c in row):
+            return True
+    return False
+
+
+def parse_legacy_tables(doc: Document) -> TableResult:
+    result = TableResult()
+    for t_index, table in enumerate(doc.tables):
+        cumulative = _has_cumulative_column(table)
+        context: str | None = None
+        cells = table.cells()
+        pending: list[Cell] = []
+        r_index = 0
+
+        def emit(label_cells: list[Cell], values: list[Cell]) -> None:
+            nonlocal context, r_index
+            label = "".join(c.text for c in label_cells)
+            spec = _legacy_row(label, context)
+            if spec is None:
+                # a label wrapped onto a second cell: try the first cell alone
+                spec = _legacy_row(label_cells[0].text, context) if len(label_cells) > 1 else None
+            r_index += 1
+            if spec is None:
+                return
+            if spec.sets_context:
+                context = spec.sets_context
+            numbers = [(c, parse_number(c.text)) for c in values if not is_unit_cell(c.text)]
+            numbers = [(c, v) for c, v in numbers if v is not None]
+            unit = next((c.text for c in values if is_unit_cell(c.text)), "")
+            if not numbers:
+                return
+            columns = [spec.path, f"cumulative.{spec.path}"] if cumulative else [spec.path]
+            for col, (path, (cell, value)) in enumerate(zip(columns, numbers, strict=False)):
+                if spec.path == "fees.amount_yuan" and unit == "万元":
+                    value *= 10000
+                if spec.path == "budget.special_wan" and unit == "元":
+                    value /= 10000
+                if spec.path.startswith("proactive.channel") and cell.text.strip() in ("/", "—"):
+                    continue
+                result.candidates.append(_candidate(path, value, cell, "legacy_table", t_index, r_index, col))
+
+        values: list[Cell] = []
+        for cell in cells:
+            text = cell.text
+            if is_number_cell(text) or is_unit_cell(text) or (is_blank_cell(text) and pending):
+                if pending:
+                    values.append(cell)
+                continue
+            if pending and values:
+                emit(pending, values)
+                pending, values = [], []
+            elif pending and _legacy_row(text, context) is not None and not values:
+                emit(pending, values)  # a heading row without values may set the context
+                pending = []
+            pending.append(cell)
+        if pending:
+            emit(pending, values)
+    return result
+
+
+# --------------------------------------------------------------------------- entry point
+_NUMBERING = r"\s*(?:[一二三四五六七八九十]{1,2}\s*[、.]|\d\s*[、.])?\s*"
+
+
+def _heading(doc: Document, pattern: str, after: int = 0) -> int | None:
+    m = _find(pattern, doc.text, after)
+    return m.start() if m else None
+
+
+def table_candidates(doc: Document, fmt: Format) -> TableResult:
+    if fmt == "legacy":
+        return parse_legacy_tables(doc)
+    text = doc.text
+    out = TableResult()
+    requests_at = _heading(doc, rf"(?m)^{_NUMBERING}收到和处理政府信息公开申请")
+    review_at = _heading(doc, rf"(?m)^{_NUMBERING}(?:政府信息公开)?行政复议[、和]?(?:行政)?诉讼", requests_at or 0)
+    problems_at = _heading(doc, rf"(?m)^{_NUMBERING}[^\n]{{0,12}}问题", review_at or 0)
+    articles_at = _heading(doc, r"第二十条第")
+    parts: list[TableResult] = []
+    if articles_at is not None:
+        parts.append(parse_articles(doc, fmt, articles_at, requests_at or len(text)))
+    if requests_at is not None:
+        parts.append(parse_requests(doc, fmt, requests_at, review_at or len(text)))
+    if review_at is not None:
+        parts.append(parse_review(doc, review_at, problems_at or len(text)))
+    for part in parts:
+        out.candidates.extend(part.candidates)
+        out.ambiguities.extend(part.ambiguities)
+        out.verified |= part.verified
+    return out
+
+
+def merge(results: Iterable[TableResult]) -> TableResult:
+    out = TableResult()
+    for r in results:
+        out.candidates.extend(r.candidates)
+        out.ambiguities.extend(r.ambiguities)
+        out.verified |= r.verified
+    return out
