@@ -181,7 +181,7 @@ def _build_table(lines: list[_Line], section: str | None) -> Table | None:
     per_line = [ln.cells() for ln in body]
     cells = [c for cs in per_line for c in cs]
     numbers = sum(1 for c in cells if is_number_cell(c.text))
-    if numbers < 3 or len(cells) < 6:
+    if numbers < 2 or len(cells) < 4:
         return None
     multi = sum(1 for cs in per_line if len(cs) >= 2)
     if any("|" in ln.text for ln in body) and multi >= len(body) / 2:

@@ -1,0 +1,86 @@
+"""Choose one value per field path from the candidates of every method, and say why.
+
+Precedence: a table cell beats a sentence (the table is what the report's own
+arithmetic can check); among sentences the first statement wins. A sentence that
+states a different value for a fact the table (or an earlier sentence) already gives
+is a ``conflict`` finding on that field; the kept value is the table's.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from .document import Candidate, CleanText
+from .schemas.report import Figure, FieldValue, Finding, Provenance
+from .schemas.vocabulary import spec_for
+
+_METHOD_RANK = {"table": 0, "shape": 1, "sentence": 2, "model": 3}
+
+
+@dataclass
+class Reconciled:
+    fields: dict[str, FieldValue] = field(default_factory=dict)
+    findings: list[Finding] = field(default_factory=list)
+    by_path: dict[str, list[Candidate]] = field(default_factory=dict)
+
+
+def provenance(candidate: Candidate, clean: CleanText) -> Provenance:
+    return Provenance(
+        method=candidate.method,
+        rule=candidate.rule,
+        clean_span=(candidate.start, candidate.end),
+        source_span=clean.to_source(candidate.start, candidate.end),
+        text=clean.text[candidate.start:candidate.end],
+        table=candidate.table,
+        row=candidate.row,
+        column=candidate.column,
+    )
+
+
+def figure(candidate: Candidate, clean: CleanText) -> Figure:
+    return Figure(
+        path=candidate.path,
+        value=candidate.value,
+        clean_span=(candidate.start, candidate.end),
+        source_span=clean.to_source(candidate.start, candidate.end),
+    )
+
+
+def _same(a: object, b: object) -> bool:
+    if isinstance(a, int | float) and isinstance(b, int | float):
+        return abs(float(a) - float(b)) < 1e-9
+    return a == b
+
+
+def reconcile(candidates: Iterable[Candidate], clean: CleanText, *, skip_prefixes: Sequence[str] = ()) -> Reconciled:
+    out = Reconciled()
+    grouped: dict[str, list[Candidate]] = defaultdict(list)
+    for c in candidates:
+        if spec_for(c.path) is None or any(c.path.startswith(p) for p in skip_prefixes):
+            continue
+        grouped[c.path].append(c)
+    for path, group in grouped.items():
+        ordered = sorted(group, key=lambda c: (_METHOD_RANK[c.method], c.start))
+        # one span stated once is one statement, however many rules matched it
+        unique: list[Candidate] = []
+        for c in ordered:
+            if not any(u.start == c.start and u.end == c.end for u in unique):
+                unique.append(c)
+        kept = unique[0]
+        out.by_path[path] = unique
+        out.fields[path] = FieldValue(value=kept.value, provenance=provenance(kept, clean))
+        differing = [c for c in unique[1:] if not _same(c.value, kept.value)]
+        if differing and path.split(".", 1)[0] != "meta":
+            out.findings.append(
+                Finding(
+                    field=path,
+                    kind="conflict",
+                    message=f"{path}: stated as {kept.value} ({kept.method}) and as "
+                    + ", ".join(f"{c.value} ({c.method})" for c in differing)
+                    + f"; kept {kept.value}",
+                    figures=[figure(kept, clean), *(figure(c, clean) for c in differing)],
+                )
+            )
+    return out

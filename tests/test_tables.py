@@ -1,0 +1,179 @@
+"""The table engine on tables built in each template and layout, with planted numbers."""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from extractor.document import CleanText, Document, Source
+from extractor.segment import segment
+from extractor.tables import detect_format, parse_number, table_candidates
+from tests import tablebuilders as tb
+
+
+def _doc(text: str) -> Document:
+    return segment(Source("t.txt", text), CleanText.identity(text))
+
+
+def _values(text: str, fmt: str | None = None) -> tuple[dict[str, int | float | str], list[str]]:
+    doc = _doc(text)
+    result = table_candidates(doc, fmt or detect_format(text))
+    out: dict[str, int | float | str] = {}
+    for c in result.candidates:
+        out.setdefault(c.path, c.value)
+        assert doc.text[c.start:c.end].strip() != ""
+    return out, result.ambiguities
+
+
+def _expected_requests(grid: dict[str, list[int]]) -> dict[str, int]:
+    return {f"requests.{r}.{c}": v for r, vs in grid.items() for c, v in zip(tb.COLUMNS, vs, strict=True)}
+
+
+@pytest.mark.parametrize(
+    ("text", "fmt"),
+    [
+        ("本年制发件数 本年废止件数 现行有效件数", "gb2021"),
+        ("本年新制作数量 本年新公开数量 对外公开总数量 上一年项目数量", "gb2019"),
+        ("指标名称 计量单位 2016年 历年累计 主动公开文件数", "legacy"),
+        ("第二十条第(一)项 ... 收到和处理政府信息公开申请情况 2020年", "gb2019"),
+        ("第二十条第(一)项 ... 收到和处理政府信息公开申请情况 2022年", "gb2021"),
+    ],
+)
+def test_format_is_recognised_from_content(text: str, fmt: str) -> None:
+    assert detect_format(text) == fmt
+
+
+@pytest.mark.parametrize(
+    ("cell", "value"),
+    [("12", 12), ("1,036", 1036), ("+1036", 1036), ("-3", -3), ("251000元", 251000), ("2.5万元", 25000),
+     ("—", 0), ("/", 0), ("无", 0), ("", 0), ("七", 7), ("3.15", 3.15)],
+)
+def test_cell_numbers(cell: str, value: float) -> None:
+    assert parse_number(cell) == pytest.approx(value)
+
+
+def test_cell_that_is_not_a_number() -> None:
+    assert parse_number("自然人") is None
+
+
+LAYOUTS = ["lines_blank", "lines_tight", "tabs", "pipes", "blocks"]
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), rows25=st.booleans(), layout=st.sampled_from(LAYOUTS))
+def test_applications_table_returns_exactly_the_planted_numbers(seed: int, rows25: bool, layout: str) -> None:
+    rng = random.Random(seed)
+    grid = tb.request_grid(rng, rows25)
+    table = {
+        "lines_blank": lambda: tb.lines_layout(grid),
+        "lines_tight": lambda: tb.lines_layout(grid, blank_between=False),
+        "tabs": lambda: tb.tab_layout(grid),
+        "pipes": lambda: tb.pipe_layout(grid),
+        "blocks": lambda: tb.column_block_layout(grid, rng),
+    }[layout]()
+    text = tb.gb_report(table, gb2021=rows25)
+    got, ambiguities = _values(text)
+    expected = _expected_requests(grid)
+    assert {k: v for k, v in got.items() if k.startswith("requests.")} == expected, ambiguities
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(st.integers(0, 60), min_size=12, max_size=12))
+def test_review_table_in_printed_order(parts: list[int]) -> None:
+    review: list[int] = []
+    for b in range(3):
+        block = parts[b * 4:(b + 1) * 4]
+        review += [*block, sum(block)]
+    grid = tb.request_grid(random.Random(1), False)
+    got, _ = _values(tb.gb_report(tb.lines_layout(grid), gb2021=False, review=review))
+    names = [f"{p}.{o}" for p in ("review", "litigation.direct", "litigation.after_review")
+             for o in ("upheld", "corrected", "other", "pending", "total")]
+    assert [got[n] for n in names] == review
+
+
+def test_review_table_with_a_wrong_total_is_read_as_printed() -> None:
+    review = [10, 1, 0, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0, 0]
+    grid = tb.request_grid(random.Random(2), False)
+    got, _ = _values(tb.gb_report(tb.lines_layout(grid), gb2021=False, review=review))
+    assert got["review.total"] == 0 and got["review.upheld"] == 10 and got["litigation.after_review.upheld"] == 5
+
+
+def test_review_table_whose_litigation_blocks_cannot_be_told_apart_is_not_guessed() -> None:
+    # parts of the after-review block printed before the direct block's parts, totals scattered
+    review = [72, 64, 178, 37, 12, 1, 1, 6, 351, 13, 4, 8, 1, 26, 20]
+    grid = tb.request_grid(random.Random(3), False)
+    got, ambiguities = _values(tb.gb_report(tb.lines_layout(grid), gb2021=False, review=review))
+    assert "litigation.direct.total" not in got
+    assert ambiguities
+
+
+@pytest.mark.parametrize("gb2021", [False, True])
+def test_article_20_blocks(gb2021: bool) -> None:
+    grid = tb.request_grid(random.Random(4), gb2021)
+    got, _ = _values(tb.gb_report(tb.lines_layout(grid), gb2021=gb2021))
+    if gb2021:
+        assert (got["proactive.regulations.issued"], got["proactive.regulations.repealed"],
+                got["proactive.regulations.in_force"]) == (1, 2, 3)
+        assert got["proactive.normative.in_force"] == 6
+    else:
+        assert (got["proactive.regulations.issued"], got["proactive.regulations.published"],
+                got["proactive.regulations.public_total"]) == (1, 2, 3)
+        assert got["proactive.normative.public_total"] == 6
+
+
+def test_article_20_value_printed_before_its_label_and_units() -> None:
+    text = "\n".join([
+        "二、主动公开政府信息情况",
+        "第二十条第(五)项", "信息内容", "本年处理决定数量", "550", "行政许可",
+        "第二十条第(八)项", "信息内容", "本年收费金额(单位:万元)", "7730.28", "行政事业性收费",
+        "第二十条第(九)项", "信息内容", "采购项目数量", "采购总金额(万元)", "政府集中采购", "19", "12.5",
+        "三、收到和处理政府信息公开申请情况",
+    ])
+    got, _ = _values(text, "gb2021")
+    assert got["proactive.licensing.decisions"] == 550
+    assert got["proactive.fees.amount_wan"] == pytest.approx(7730.28)
+    assert got["proactive.procurement.amount_yuan"] == 125000
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), layout=st.sampled_from(["tabs", "pipes", "lines"]))
+def test_legacy_short_table_returns_the_planted_numbers(seed: int, layout: str) -> None:
+    values = tb.legacy_values(random.Random(seed))
+    table = {"tabs": tb.legacy_tabs, "pipes": tb.legacy_pipes, "lines": tb.legacy_lines}[layout](values)
+    got, _ = _values(tb.legacy_report(table), "legacy")
+    expected = {}
+    for path, (year, cum) in values.items():
+        expected[path] = year
+        expected[f"cumulative.{path}"] = cum
+    assert got == expected
+
+
+def test_legacy_label_broken_across_two_lines() -> None:
+    table = "指标名称\t计量单位\t2017年\t历年累计\n受理政府信息公开申请总\t条\t3\t9\n\n数\t\t\t\n其中:1.当面申请数\t条\t3\t9"
+    got, _ = _values(tb.legacy_report(table), "legacy")
+    assert got["applications.received"] == 3 and got["cumulative.applications.received"] == 9
+    assert got["applications.channel.in_person"] == 3
+
+
+def test_legacy_children_take_their_parent_context() -> None:
+    table = "\n".join([
+        "\t统计指标\t单位\t统计数", "",
+        "\t四、行政复议数量\t件\t3", "\t(一)维持具体行政行为数\t件\t2", "\t(二)被依法纠错数\t件\t1",
+        "\t六、被举报投诉数量\t件\t4", "\t(一)维持具体行政行为数\t件\t4",
+        "\t十、设置政府信息查阅点数\t个\t5", "\t(一)区县政府及其部门\t个\t2", "\t(二)乡镇政府(街道办事处)\t个\t3",
+        "\t十一、查阅点接待人数\t次\t70", "\t(一)区县政府及其部门\t次\t30",
+    ])
+    got, _ = _values(tb.legacy_report(table), "legacy")
+    assert got["review.total"] == 3 and got["review.upheld"] == 2 and got["review.corrected"] == 1
+    assert got["complaints.total"] == 4 and got["complaints.upheld"] == 4
+    assert got["reading_points.county"] == 2 and got["reading_points.township"] == 3
+    assert got["reading_points.visitors"] == 70 and got["reading_points.visitors_county"] == 30
+
+
+def test_legacy_fee_in_wan_is_normalised_to_yuan() -> None:
+    table = "指标名称\t计量单位\t2015年\n主动公开文件数\t条\t5\n政府信息公开收费减免金额\t万元\t1.2"
+    got, _ = _values(tb.legacy_report(table), "legacy")
+    assert got["fees.amount_yuan"] == 12000
