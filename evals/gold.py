@@ -325,9 +325,10 @@ def check_gold(path: str | Path) -> list[str]:
     return problems
 
 
-def gold_files(directory: str | Path) -> list[Path]:
-    """Every `*.gold.json` under a directory (subfolders such as seeds/ and dev/ included), sorted."""
-    return sorted(Path(directory).rglob(f"*{GOLD_SUFFIX}"))
+def gold_files(directory: str | Path, *, recursive: bool = True) -> list[Path]:
+    """Every `*.gold.json` in a directory, by default with its subfolders (seeds/, dev/), sorted."""
+    root = Path(directory)
+    return sorted(root.rglob(f"*{GOLD_SUFFIX}") if recursive else root.glob(f"*{GOLD_SUFFIX}"))
 
 
 def check_gold_dir(directory: str | Path) -> dict[str, list[str]]:

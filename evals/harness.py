@@ -88,7 +88,9 @@ def find_cases(
     root = Path(reports_dir) if reports_dir is not None else None
     files = _report_files(root) if root is not None else []
     seen: set[str] = set()
-    for gold_path in gold_files(gold_dir):
+    # Only the folder itself: reports are looked up in one folder too, and gold of another split
+    # (evals/gold/dev beside evals/gold/seeds) would only show up as "no report".
+    for gold_path in gold_files(gold_dir, recursive=False):
         stem = gold_stem(gold_path)
         try:
             gold = load_gold(gold_path)
@@ -385,15 +387,16 @@ def format_table(result: Mapping[str, Any]) -> str:
                 _ratio(findings.get("f1")) if findings else "-",
                 f"{float(entry.get('seconds', 0.0)):.2f}", str(tokens),
                 str(usage.get("calls", 0)), str(usage.get("cache_hits", 0)),
-                "error" if entry.get("error") else "",
             ])
         out.append("")
         out += _table(
-            ("report", "format", *_COUNT_HEADERS, "find F1", "seconds", "tokens", "calls", "cache", ""), rows
+            ("report", "format", *_COUNT_HEADERS, "find F1", "seconds", "tokens", "calls", "cache"), rows
         )
         failures = [(stem, e["error"]) for stem, e in by_report.items() if e.get("error")]
-        for stem, message in failures:
-            out.append(f"  {stem}: {message}")
+        if failures:
+            out.append("")
+            out.append(f"{len(failures)} extraction(s) failed and were scored as empty:")
+            out += [f"  {stem}: {message}" for stem, message in failures]
 
     usage = result.get("usage", {})
     out.append("")
@@ -437,11 +440,14 @@ def compare(result: Mapping[str, Any], baseline: Mapping[str, Any]) -> str:
     out: list[str] = []
     better = worse = 0
 
-    def note(label: str, new: float | None, old: float | None) -> None:
+    def note(label: str, new: float | None, old: float | None, *, always: bool = True) -> None:
         nonlocal better, worse
         text, sign = _delta_line(label, new, old)
         better, worse = better + (sign > 0), worse + (sign < 0)
-        out.append(text)
+        # The headline ratios are always shown; the breakdowns only where something moved, or a
+        # run over many reports would drown its one regression in "(same)" lines.
+        if always or sign != 0 or new is None or old is None:
+            out.append(text)
 
     for section in ("overall", "findings"):
         for metric in ("precision", "recall", "f1"):
@@ -451,7 +457,7 @@ def compare(result: Mapping[str, Any], baseline: Mapping[str, Any]) -> str:
         new_section, old_section = result.get(key, {}), baseline.get(key, {})
         for name in sorted(set(new_section) | set(old_section)):
             new_value, old_value = _get_f(new_section.get(name), "f1"), _get_f(old_section.get(name), "f1")
-            note(f"{title} {name} f1", new_value, old_value)
+            note(f"{title} {name} f1", new_value, old_value, always=False)
 
     new_reports, old_reports = result.get("by_report", {}), baseline.get("by_report", {})
     for stem in sorted(set(new_reports) | set(old_reports)):
@@ -459,9 +465,10 @@ def compare(result: Mapping[str, Any], baseline: Mapping[str, Any]) -> str:
         if new is None or old is None:
             out.append(f"report {stem}: only in {'this run' if old is None else 'the baseline'}")
             continue
-        note(f"report {stem} f1", _get_f(new, "f1"), _get_f(old, "f1"))
         fixed = sorted(_error_keys(old) - _error_keys(new))
         introduced = sorted(_error_keys(new) - _error_keys(old))
+        changed_errors = bool(fixed or introduced) or bool(new.get("error")) != bool(old.get("error"))
+        note(f"report {stem} f1", _get_f(new, "f1"), _get_f(old, "f1"), always=changed_errors)
         if fixed:
             out.append(f"  fixed ({len(fixed)}): " + ", ".join(f"{p} ({k})" for p, k in fixed))
         if introduced:

@@ -91,7 +91,7 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    from .evals.harness import compare, format_table, run_eval
+    from .evals.harness import compare, format_table, run_eval_detailed
     from .evals.html_report import render_html
 
     config = _config(args)
@@ -100,11 +100,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     def extract_fn(path: Path) -> Report:
         return extract(path, config=config, include_text=bool(args.html))
 
-    result = run_eval(
+    run = run_eval_detailed(
         Path(args.reports), Path(args.gold), extract_fn=extract_fn,
         predictions_dir=Path(args.predictions) if args.predictions else None,
         mode=mode, model=config.model,
     )
+    result = run.result
     print(format_table(result))
     if args.baseline:
         try:
@@ -116,25 +117,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.json:
         write_atomic(Path(args.json), dumps(result) + "\n")
     if args.html:
-        write_atomic(Path(args.html), render_html(result, _html_sources(result, Path(args.reports), config)))
+        write_atomic(Path(args.html), render_html(result, run.sources()))
     return EXIT_OK
-
-
-def _html_sources(result: dict[str, object], reports_dir: Path,
-                  config: Config) -> dict[str, tuple[str, dict[str, tuple[int, int]]]]:
-    sources: dict[str, tuple[str, dict[str, tuple[int, int]]]] = {}
-    by_report = result.get("by_report", {})
-    assert isinstance(by_report, dict)
-    for stem in by_report:
-        for path in sorted(reports_dir.glob(f"{stem}.*")):
-            try:
-                report = extract(path, config=config, include_text=True)
-            except ExtractorError:
-                continue
-            spans = {p: fv.provenance.clean_span for p, fv in report.fields.items() if fv.provenance.clean_span}
-            sources[stem] = (report.clean_text or "", spans)  # type: ignore[assignment]
-            break
-    return sources
 
 
 def cmd_gold_check(args: argparse.Namespace) -> int:

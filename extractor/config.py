@@ -46,7 +46,7 @@ class Config:
                 f"mode {self.mode!r} needs a model: set EXTRACTOR_MODEL and EXTRACTOR_BASE_URL "
                 "(or EXTRACTOR_API_KEY), or use --mode rules"
             )
-        return self.mode  # type: ignore[return-value]
+        return self.mode
 
     def with_overrides(self, **overrides: object) -> Config:
         """Explicit arguments win over whatever the environment said; None means 'not given'."""

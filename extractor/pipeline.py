@@ -72,7 +72,7 @@ def rules_report(doc: Document, *, include_text: bool = False) -> Report:
             unique.append(f)
     return Report(
         source=doc.source.name,
-        format=fmt,  # type: ignore[arg-type]
+        format=fmt,
         mode="rules",
         encoding=doc.source.encoding,
         kind=doc.source.kind,

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .document import Candidate, CleanText
-from .schemas.report import Figure, FieldValue, Finding, Provenance
+from .schemas.report import FieldValue, Figure, Finding, Provenance
 from .schemas.vocabulary import spec_for
 
 _METHOD_RANK = {"table": 0, "shape": 1, "sentence": 2, "model": 3}

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import Literal
 
 from .document import Candidate, Cell, Document, Table
 from .schemas.templates import (
@@ -28,7 +29,7 @@ from .schemas.templates import (
 )
 from .segment import is_blank_cell, is_number_cell, is_unit_cell
 
-Format = str  # "legacy" | "gb2019" | "gb2021"
+Format = Literal["legacy", "gb2019", "gb2021"]
 
 _GB2021_MARKERS = re.compile(r"本年制发件数|本年废止件数|现行有效件数|本年收费金额|逾期不补正")
 _GB2019_MARKERS = re.compile(r"本年新制作数量|本年新公开数量|对外公开总数量|上一年项目数量|采购总金额")
@@ -120,9 +121,9 @@ def _candidate(path: str, number: float, cell: Cell, rule: str, table: int | Non
 def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
     result = TableResult()
     text = doc.text
-    markers = [(m.start(), m.end(), m.group()) for m in re.finditer(r"第二十条第\s*\(\s*[一二三四五六七八九十]+\s*\)\s*项",
-                                                                      text[:end]) if m.start() >= start]
-    for i, (m_start, m_end, header) in enumerate(markers):
+    article = re.compile(r"第二十条第\s*\(\s*[一二三四五六七八九十]+\s*\)\s*项")
+    markers = [(m.start(), m.end(), m.group()) for m in article.finditer(text, 0, end) if m.start() >= start]
+    for i, (_, m_end, header) in enumerate(markers):
         block_end = markers[i + 1][0] if i + 1 < len(markers) else end
         spec = next((b for b in ARTICLE_BLOCKS if re.search(b.marker, _compact(header))), None)
         if spec is None:
@@ -373,58 +374,54 @@ def _has_cumulative_column(table: Table) -> bool:
     return False
 
 
+def _emit_legacy_row(label_cells: list[Cell], values: list[Cell], context: str | None, cumulative: bool,
+                     where: tuple[int, int], result: TableResult) -> str | None:
+    """Read one legacy row into candidates; return the parent context for the rows after it."""
+    label = "".join(c.text for c in label_cells)
+    spec = _legacy_row(label, context)
+    if spec is None and len(label_cells) > 1:
+        spec = _legacy_row(label_cells[0].text, context)  # a label wrapped onto a second cell
+    if spec is None:
+        return context
+    if spec.sets_context:
+        context = spec.sets_context
+    numbers: list[tuple[Cell, float]] = []
+    for c in values:
+        v = None if is_unit_cell(c.text) else parse_number(c.text)
+        if v is not None:
+            numbers.append((c, v))
+    unit = next((c.text for c in values if is_unit_cell(c.text)), "")
+    columns = [spec.path, f"cumulative.{spec.path}"] if cumulative else [spec.path]
+    for col, (path, (cell, value)) in enumerate(zip(columns, numbers, strict=False)):
+        if spec.path == "fees.amount_yuan" and unit == "万元":
+            value *= 10000
+        if spec.path == "budget.special_wan" and unit == "元":
+            value /= 10000
+        result.candidates.append(_candidate(path, value, cell, "legacy_table", where[0], where[1], col))
+    return context
+
+
 def parse_legacy_tables(doc: Document) -> TableResult:
     result = TableResult()
     for t_index, table in enumerate(doc.tables):
         cumulative = _has_cumulative_column(table)
         context: str | None = None
-        cells = table.cells()
         pending: list[Cell] = []
-        r_index = 0
-
-        def emit(label_cells: list[Cell], values: list[Cell]) -> None:
-            nonlocal context, r_index
-            label = "".join(c.text for c in label_cells)
-            spec = _legacy_row(label, context)
-            if spec is None:
-                # a label wrapped onto a second cell: try the first cell alone
-                spec = _legacy_row(label_cells[0].text, context) if len(label_cells) > 1 else None
-            r_index += 1
-            if spec is None:
-                return
-            if spec.sets_context:
-                context = spec.sets_context
-            numbers = [(c, parse_number(c.text)) for c in values if not is_unit_cell(c.text)]
-            numbers = [(c, v) for c, v in numbers if v is not None]
-            unit = next((c.text for c in values if is_unit_cell(c.text)), "")
-            if not numbers:
-                return
-            columns = [spec.path, f"cumulative.{spec.path}"] if cumulative else [spec.path]
-            for col, (path, (cell, value)) in enumerate(zip(columns, numbers, strict=False)):
-                if spec.path == "fees.amount_yuan" and unit == "万元":
-                    value *= 10000
-                if spec.path == "budget.special_wan" and unit == "元":
-                    value /= 10000
-                if spec.path.startswith("proactive.channel") and cell.text.strip() in ("/", "—"):
-                    continue
-                result.candidates.append(_candidate(path, value, cell, "legacy_table", t_index, r_index, col))
-
         values: list[Cell] = []
-        for cell in cells:
+        row = 0
+        for cell in table.cells():
             text = cell.text
             if is_number_cell(text) or is_unit_cell(text) or (is_blank_cell(text) and pending):
                 if pending:
                     values.append(cell)
                 continue
-            if pending and values:
-                emit(pending, values)
-                pending, values = [], []
-            elif pending and _legacy_row(text, context) is not None and not values:
-                emit(pending, values)  # a heading row without values may set the context
-                pending = []
+            if pending and (values or _legacy_row(text, context) is not None):
+                # a row without values (a heading row) may still set the context
+                context = _emit_legacy_row(pending, values, context, cumulative, (t_index, row), result)
+                pending, values, row = [], [], row + 1
             pending.append(cell)
         if pending:
-            emit(pending, values)
+            _emit_legacy_row(pending, values, context, cumulative, (t_index, row), result)
     return result
 
 

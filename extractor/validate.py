@@ -110,10 +110,10 @@ def legacy_findings(fields: Mapping[str, FieldValue], narrative: Mapping[str, li
             continue
         w_value = _num(fields, whole)
         if whole_stated:
-            w_value = float(whole_stated[0].value)  # type: ignore[arg-type]
+            w_value = float(whole_stated[0].value)
         if w_value is None:
             continue
-        s = sum(float(pv[0].value) for pv in part_values if pv)  # type: ignore[arg-type]
+        s = sum(float(pv[0].value) for pv in part_values if pv)
         if abs(s - w_value) > _EPS:
             add(Finding(field=whole, kind="sum_mismatch",
                         message=f"the narrative's breakdown of {whole} ({_fmt(w_value)}) adds up to {_fmt(s)}",
@@ -187,7 +187,7 @@ def summarize(fields: Mapping[str, FieldValue], fmt: str) -> Summary:
     def put(name: str, paths: Sequence[str]) -> None:
         values = [_num(fields, p) for p in paths]
         if paths and all(v is not None for v in values):
-            total = sum(v for v in values if v is not None)
+            total = float(sum(v for v in values if v is not None))
             indicators[name] = SummaryIndicator(value=int(total) if total.is_integer() else total,
                                                 from_fields=list(paths))
 

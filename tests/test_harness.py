@@ -184,6 +184,10 @@ def test_format_table_and_compare(small_corpus: tuple[Path, Path], tmp_path: Pat
     assert "fixed (2): " in compare(baseline, worse)
     assert "0 worse" in compare(baseline, worse)
 
+    fewer = dict(worse, by_report={k: v for k, v in worse["by_report"].items() if k.startswith("000")})
+    assert "report 002_380c3c8aa2c4979c: only in the baseline" in compare(fewer, baseline)
+    assert "family" not in compare(baseline, baseline)  # unchanged breakdowns are not listed
+
     save_result(worse, tmp_path / "result.json")
     assert load_result(tmp_path / "result.json") == json.loads(json.dumps(worse))
 

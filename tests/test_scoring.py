@@ -184,6 +184,13 @@ def test_findings_scored_as_pairs() -> None:
     }
 
 
+def test_findings_on_unscored_fields_count_only_when_the_gold_has_them() -> None:
+    g = gold({}, findings=[("applications.received", "sum_mismatch")], unscored=["applications.received"])
+    claims = [("applications.received", "sum_mismatch"), ("applications.received", "conflict")]
+    s = score_report(g, {}, claims)
+    assert s.findings == Counts(tp=1)
+
+
 def test_family_counts() -> None:
     g = gold({"meta.year": 2020, "requests.total.total": 3, "cumulative.proactive.total": 10})
     s = score_report(g, {"meta.year": 2020, "requests.total.total": 4, "review.total": 0})
