@@ -23,8 +23,8 @@ import os
 import re
 import stat
 import zipfile
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -79,11 +79,13 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
     try:
         info = p.stat()
     except FileNotFoundError as exc:
-        raise MissingInputError("file not found; check the path and the current directory", source=source) from exc
+        raise MissingInputError("file not found; check the path and the current directory",
+                                source=source) from exc
     except PermissionError as exc:
         raise InputError("permission denied; check the file's permissions", source=source) from exc
     except OSError as exc:
-        raise InputError(f"cannot access the file ({exc.strerror or exc}); check the path", source=source) from exc
+        raise InputError(f"cannot access the file ({exc.strerror or exc}); check the path",
+                         source=source) from exc
     if stat.S_ISDIR(info.st_mode):
         raise UnsupportedInputError(
             "is a directory, not a report file; pass the files in it, or use expand_inputs() "
@@ -91,7 +93,8 @@ def load(path: str | os.PathLike[str], *, max_bytes: int = DEFAULT_MAX_BYTES) ->
             source=source,
         )
     if not stat.S_ISREG(info.st_mode):
-        raise UnsupportedInputError("is not a regular file (device, socket or pipe); pass a report file", source=source)
+        raise UnsupportedInputError("is not a regular file (device, socket or pipe); pass a report file",
+                                    source=source)
     # Checked before reading so an oversized file costs nothing.
     if info.st_size > max_bytes:
         raise InputTooLargeError(
@@ -116,7 +119,8 @@ def load_bytes(
         raise InputTooLargeError(f"input is {len(data):,} bytes, above the limit of {max_bytes:,} bytes; "
                                  f"{_LIMIT_HINT}", source=source)
     if not data:
-        raise EmptyInputError("file is empty (0 bytes); check that the download or export finished", source=source)
+        raise EmptyInputError("file is empty (0 bytes); check that the download or export finished",
+                              source=source)
     suffix = Path(name).suffix.lower()
     magic = _magic(data, strict_pdf=suffix != ".pdf")
     if magic == "pdf":
@@ -133,7 +137,8 @@ def load_bytes(
         )
     if suffix == ".pdf":
         raise UnsupportedInputError(
-            "not a valid PDF (no %PDF header); the file is corrupt, truncated or mislabelled: download it again",
+            "not a valid PDF (no %PDF header); the file is corrupt, truncated or mislabelled: "
+            "download it again",
             source=source,
         )
     if suffix in TEXT_SUFFIXES:
@@ -165,12 +170,14 @@ def _read_bytes(p: Path, max_bytes: int, source: str) -> bytes:
     except PermissionError as exc:
         raise InputError("permission denied; check the file's permissions", source=source) from exc
     except IsADirectoryError as exc:
-        raise UnsupportedInputError("is a directory, not a report file; use expand_inputs()", source=source) from exc
+        raise UnsupportedInputError("is a directory, not a report file; use expand_inputs()",
+                                    source=source) from exc
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror or exc}); check the disk and retry",
                          source=source) from exc
     if len(data) > max_bytes:
-        raise InputTooLargeError(f"file is above the limit of {max_bytes:,} bytes; {_LIMIT_HINT}", source=source)
+        raise InputTooLargeError(f"file is above the limit of {max_bytes:,} bytes; {_LIMIT_HINT}",
+                                 source=source)
     return data
 
 
@@ -200,7 +207,8 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, Ex
     for raw in inputs:
         text = os.path.expanduser(raw) if raw else raw
         if not text:
-            failures.append((raw, MissingInputError("empty path; pass a file, directory or glob", source=raw)))
+            failures.append((raw, MissingInputError("empty path; pass a file, directory or glob",
+                                                    source=raw)))
             continue
         p = Path(text)
         # A literal name wins over glob syntax: "report[1].txt" may exist as such.
@@ -217,9 +225,12 @@ def expand_inputs(inputs: Sequence[str]) -> tuple[list[Path], list[tuple[str, Ex
         elif glob.has_magic(text):
             matched, anything = _expand_glob(text, raw, failures)
             if not matched:
-                why = ("matched files, but none with a supported suffix "
-                       f"({_SUPPORTED_LIST}); name such a file explicitly to load it anyway"
-                       if anything else "pattern matched nothing; check the pattern and the current directory")
+                why = (
+                    "matched files, but none with a supported suffix "
+                    f"({_SUPPORTED_LIST}); name such a file explicitly to load it anyway"
+                    if anything
+                    else "pattern matched nothing; check the pattern and the current directory"
+                )
                 failures.append((raw, MissingInputError(why, source=raw)))
             for f in matched:
                 add(f)
@@ -266,7 +277,9 @@ def _walk_dir(root: Path, raw: str) -> tuple[list[Path], list[tuple[str, Extract
     return found, errors
 
 
-def _expand_glob(pattern: str, raw: str, failures: list[tuple[str, ExtractorError]]) -> tuple[list[Path], bool]:
+def _expand_glob(
+    pattern: str, raw: str, failures: list[tuple[str, ExtractorError]]
+) -> tuple[list[Path], bool]:
     """Files matched by ``pattern`` that look like reports, and whether it matched anything at all."""
     matched: list[Path] = []
     anything = False
@@ -359,9 +372,8 @@ def _load_unknown(data: bytes, name: str, path: Path | None, source: str, suffix
 
 # --------------------------------------------------------------------------- text decoding
 
-# Frequent characters of Chinese prose and of these reports; traditional forms are added
-# at first use. A correct decoding is dominated by them, mojibake (GB bytes read as Big5
-# and vice versa) hits them only by chance.
+# Frequent characters of Chinese prose and of these reports. A correct decoding is
+# dominated by them; mojibake (GB bytes read as Big5 and vice versa) hits them by chance.
 _COMMON_SIMPLIFIED = (
     "的一是不了在人有我他这个们中来上大为和国地到以说时要就出会可也你对生能而子那得于着下自之年过发后作"
     "里用道行所然家种事成方多经么去法学如都同现当没动面起看定天分还进好小部其些主样理心她本前开但因只从"
@@ -389,29 +401,33 @@ _COMMON_SIMPLIFIED = (
     "投诉涉密公开社会稳定商业秘密个人隐私危及国家安全重复申请非本机关掌握不予检索历年累计同比增长第办公厅"
     "县区镇乡街道委员会局厅署科室"
     # punctuation, which every correctly decoded report is full of
-    "，。、；：？！“”‘’（）《》【】—…"
+    "，。、；：？！“”‘’（）《》【】—…\u3000"
 )
 _SCORE_SAMPLE = 200_000
+_PLAIN_ASCII = re.compile(r"[\t\n\r\x20-\x7e\xa0\u3000]")  # plus the spaces Chinese text indents with
 _CONTROL = re.compile(r"[\x00-\x08\x0e-\x19\x1b-\x1f\x7f-\x9f]")
 _BLANK = re.compile(r"[\s\u200b-\u200d\u2060\ufeff]*")
 
 
-@cache
-def _common_pattern() -> re.Pattern[str]:
-    chars = set(_COMMON_SIMPLIFIED)
-    try:
-        import opencc
-
-        # Big5 reports are traditional Chinese: count the traditional forms as common too.
-        for config in ("s2t", "s2tw", "s2hk"):
-            chars.update(opencc.OpenCC(config).convert(_COMMON_SIMPLIFIED))
-    except Exception:
-        pass
-    return re.compile("[" + re.escape("".join(sorted(chars))) + "]")
+# The traditional forms of the characters above (OpenCC s2t, s2tw and s2hk, frozen here
+# so scoring needs no converter), plus forms one-to-many conversion leaves out (復, 製, 係).
+_COMMON_TRADITIONAL = (
+    "並乾亂亞佔來個們倫備傳傷僅價優兒內兩別則剛創劃劇劉劍動務勝勞勢區協卻參員問喫單嚴國圍園圖團執堅報場塊"
+    "壓壞夠夢奧婦媽孫學宮實寧審寫寶將專尋對導層屬島師帶幫幾廠廣廳張強彈後從徵惡愛態慮應懷戰戲戶採換揮損搖"
+    "擇擊擔據敗敵數斷於時書會東條業極榮構槍樂樓標樣樹機檢欄權歐歡歲歷歸殺氣決沒況減測準溫滅滿漢漸澤濟灣為"
+    "無煙熱營爭爲爺爾狀獨獲現環產畫異當療發盡監眾確礎祕禮稅種稱積穩筆節範簡紀約紅納紙級細終組結絕給統絲經"
+    "維網緊線編練縣總織繼續罰羅羣義習聖聞聯聲職聽脫腦腳臉臨臺與興舉舊艦莊華萬葉藝藥蘇蘭處號衆術衛衝衞裏補"
+    "裝裡複覆覈見規視親覺觀計討訓記訟設許訴評詞詢試詩話該認語誤說説誰調談請論諮諸諾謀謂講謝證識議護讀變讓"
+    "負財貨責貴買費資賣質趕車軍較載輕輸轉辦農這連進運過達遠適選遺還邊鄉醫釋銀銷錄錢錯鍾鎮鐵長門開間關陣陰"
+    "陳陸陽隊階際隨險隱雖雙雜離難雲電靈靜響頂項順須預頓領頭題額願類顧顯風飛飯養餘館馬驗驚體鬥魚魯鮮麗麼黃"
+    "點黨龍復製係彙佈"
+)
+_COMMON = frozenset(_COMMON_SIMPLIFIED + _COMMON_TRADITIONAL)
 
 
 def _common_count(text: str) -> int:
-    return len(_common_pattern().findall(text[:_SCORE_SAMPLE]))
+    # map() over a frozenset's __contains__ runs in C: ~2 ms per 200k characters.
+    return sum(map(_COMMON.__contains__, text[:_SCORE_SAMPLE]))
 
 
 def _is_blank(text: str) -> bool:
@@ -428,14 +444,17 @@ def _codec_name(encoding: str) -> str:
 def decode_text(data: bytes, *, source: str | None = None) -> tuple[str, str]:
     """Decode report bytes; return ``(text, encoding)`` with the text exactly as decoded.
 
-    Order: a BOM (UTF-8/16/32); UTF-16/32 without BOM when NUL bytes sit at one parity
-    only; NUL bytes otherwise mean binary; strict UTF-8; then a contest of strict GB18030,
-    Big5 (cp950 if Big5 fails) and NUL-free UTF-16, won by the decoding with the most
-    common Chinese characters (charset-normalizer breaks exact ties); a UTF-8 file with
-    a handful of broken bytes joins the contest decoded with U+FFFD replacements; last,
-    charset-normalizer's best guess. ``data.decode(encoding)`` gives the text back
-    (the BOM codecs are reported as ``utf-8-sig``, ``utf-16``, ``utf-32``), except in the
-    lenient UTF-8 case, which is reported as ``utf-8`` and keeps its U+FFFD characters.
+    Order: a BOM (UTF-8/16/32); if there are NUL bytes, UTF-32/UTF-16 without BOM in the
+    byte order that reads as ASCII plus common Chinese, else the bytes are binary; strict
+    UTF-8; then a contest of strict GB18030, Big5 (cp950 if Big5 fails) and NUL-free
+    UTF-16, won by the decoding with the most common Chinese characters (ties: more
+    characters from the charset's first level, then charset-normalizer's ranking); a UTF-8,
+    GB18030 or Big5 file with a handful of broken bytes (a cut last character, a stray
+    byte) joins the contest decoded with U+FFFD in their place. A winner that does not
+    read as Chinese (under 30% common characters) gives way to charset-normalizer's best
+    guess. ``data.decode(encoding)`` gives the text back (the BOM codecs are reported as
+    ``utf-8-sig``, ``utf-16``, ``utf-32``), except in the lenient cases, which report the
+    plain codec name and keep their U+FFFD characters.
 
     Raises UnsupportedInputError for binary content, DecodingError when nothing fits.
     """
@@ -476,7 +495,7 @@ def _decode_bom(data: bytes) -> tuple[str, str] | None:
 
 
 def _decode_wide_without_bom(data: bytes) -> tuple[str, str] | None:
-    """UTF-16/32 without BOM: ASCII characters leave NUL bytes at one parity only."""
+    """UTF-16/32 without BOM, tried only when there are NUL bytes (which ASCII characters leave)."""
     nuls = data.count(b"\x00")
     if nuls == 0 or len(data) < 4:
         return None
@@ -490,26 +509,53 @@ def _decode_wide_without_bom(data: bytes) -> tuple[str, str] | None:
                     return decoded, codec
     if len(data) % 2:
         return None
-    pairs = len(data) // 2
-    even, odd = data[0::2].count(0), data[1::2].count(0)
-    for codec, hits, other in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
-        # Random bytes have NULs at both parities alike. The other parity is not NUL-free
-        # in real text either: U+4E00 一 is "00 4E" in UTF-16 LE.
-        if hits == 0 or other > 0.25 * hits:
-            continue
+    # Try both byte orders: in the wrong one ASCII turns into CJK-range noise, so the
+    # right one is the one that reads as ASCII plus common Chinese. (Counting NULs per
+    # parity is not enough: U+3000 and 开 U+5F00 put NULs at the "wrong" parity.)
+    best: tuple[float, str, str] | None = None
+    for codec in ("utf-16-le", "utf-16-be"):
         decoded = _try_decode(data, codec)
-        if decoded is None:
-            continue
-        # Reports are ~10-20% ASCII (digits, spaces, newlines), so NULs at one parity
-        # are proof enough; with only a few, the text must also read as Chinese.
-        if hits >= 0.02 * pairs or _reads_as_chinese(decoded):
-            return decoded, codec
+        if decoded is not None:
+            share = _plausible_share(decoded)
+            if best is None or share > best[0]:
+                best = (share, decoded, codec)
+    if best is not None and best[0] >= 0.5:
+        return best[1], best[2]
     return None
 
 
+def _plausible_share(text: str) -> float:
+    sample = text[:_SCORE_SAMPLE]
+    if not sample:
+        return 0.0
+    return (len(_PLAIN_ASCII.findall(sample)) + _common_count(sample)) / len(sample)
+
+
+def _level_one_count(text: str, encoding: str) -> int:
+    """Characters in GB2312 level 1 (for GB18030) or Big5 level 1 (for Big5), the everyday sets."""
+    if encoding == "gb18030":
+        charset, low, high = "gb2312", 0xB0A1, 0xD7FE
+    elif encoding in ("big5", "cp950"):
+        charset, low, high = "big5", 0xA440, 0xC67E
+    else:
+        return 0
+    count = 0
+    for ch, times in Counter(text[:_SCORE_SAMPLE]).items():
+        if ord(ch) < 0x80:
+            continue
+        try:
+            code = int.from_bytes(ch.encode(charset), "big")
+        except UnicodeEncodeError:
+            continue
+        if low <= code <= high:
+            count += times
+    return count
+
+
 def _reads_as_chinese(text: str) -> bool:
-    non_ascii = sum(1 for ch in text[:_SCORE_SAMPLE] if ord(ch) > 127)
-    return non_ascii > 0 and _common_count(text) >= 0.3 * non_ascii
+    non_ascii = sum(1 for ch in text[:_SCORE_SAMPLE] if ord(ch) > 127 and not ch.isspace())
+    common = _common_count(text)
+    return common > 0 and common >= 0.3 * non_ascii
 
 
 def _try_decode(data: bytes, encoding: str) -> str | None:
@@ -536,18 +582,30 @@ def _decode_narrow(data: bytes, source: str | None) -> tuple[str, str]:
             text = _try_decode(data, encoding)
             if text is not None:
                 candidates.append((text, encoding))
-    lenient = data.decode("utf-8", errors="replace")
-    broken = lenient.count("\ufffd")
-    if broken <= max(4, 0.001 * len(lenient)):
-        candidates.append((lenient, "utf-8"))
+    # A file cut mid-character or with one stray byte is still that encoding; without
+    # these, such files fall through to charset-normalizer and its odd guesses.
+    strict = {encoding for _, encoding in candidates}
+    for encoding in ("utf-8", "gb18030", "big5"):
+        if encoding not in strict and not (encoding == "big5" and "cp950" in strict):
+            lenient = data.decode(encoding, errors="replace")
+            if lenient.count("\ufffd") <= max(4, 0.001 * len(lenient)):
+                candidates.append((lenient, encoding))
 
-    scored = [(_common_count(text), text, encoding) for text, encoding in candidates]
-    scored.sort(key=lambda item: item[0], reverse=True)
+    # Ranked by common characters, then by characters from the first (most frequent)
+    # level of the charset that produced them: Big5 bytes read as GB18030 land in the
+    # rare GBK extension area, GB bytes read as Big5 mostly fail outright.
+    scored = sorted(
+        (
+            (_common_count(text), _level_one_count(text, encoding), text, encoding)
+            for text, encoding in candidates
+        ),
+        key=lambda item: (item[0], item[1]),
+        reverse=True,
+    )
     if scored and scored[0][0] > 0:
-        best_score, best_text, best_encoding = scored[0]
-        ties = [s for s in scored if s[0] == best_score]
-        if len(ties) > 1:
-            best_text, best_encoding = _tiebreak(data, [(t, e) for _, t, e in ties])
+        top = scored[0][:2]
+        ties = [(text, encoding) for common, level, text, encoding in scored if (common, level) == top]
+        best_text, best_encoding = _tiebreak(data, ties) if len(ties) > 1 else ties[0]
         # Too few common characters: the "Chinese" is probably mojibake of another script.
         if _reads_as_chinese(best_text):
             return best_text, best_encoding
@@ -555,7 +613,7 @@ def _decode_narrow(data: bytes, source: str | None) -> tuple[str, str]:
     if guess is not None:
         return guess
     if scored:
-        return scored[0][1], scored[0][2]
+        return scored[0][2], scored[0][3]
     raise DecodingError(
         "cannot tell the text encoding (not UTF-8, GB18030 or Big5); re-save the file as UTF-8",
         source=source,
@@ -572,7 +630,7 @@ def _tiebreak(data: bytes, tied: list[tuple[str, str]]) -> tuple[str, str]:
                 if _codec_name(match.encoding) == _codec_name(encoding):
                     return text, encoding
     except Exception:
-        pass
+        pass  # a failed tiebreak keeps our own first choice
     return tied[0]
 
 
@@ -592,7 +650,8 @@ def _charset_normalizer_guess(data: bytes) -> tuple[str, str] | None:
 
 def _text_source(text: str, encoding: str, name: str, path: Path | None, source: str) -> Source:
     if _is_blank(text):
-        raise EmptyInputError("file has only whitespace, no text; check that the export worked", source=source)
+        raise EmptyInputError("file has only whitespace, no text; check that the export worked",
+                              source=source)
     return Source(name=name, text=text, kind="text", encoding=encoding, path=path)
 
 
@@ -614,9 +673,9 @@ _DROP_TAGS = frozenset(
     "select textarea button map area".split()
 )
 _BLOCK_TAGS = frozenset(
-    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset figcaption "
-    "figure footer form h1 h2 h3 h4 h5 h6 header hgroup html legend li main menu nav ol p pre section summary "
-    "ul tr tbody thead tfoot".split()
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup html legend li main menu nav ol p pre "
+    "section summary ul tr tbody thead tfoot".split()
 )
 _MAX_COLSPAN = 1000
 _LAYOUT_CELL_CHARS = 500
@@ -627,8 +686,9 @@ def _html_encoding(data: bytes, source: str) -> tuple[str, str]:
     if bom is not None:
         return bom
     # Valid non-ASCII UTF-8 is almost never an accident, and pages saved by a browser
-    # are UTF-8 while keeping their old "gb2312" meta: bytes beat the label.
-    utf8 = _try_decode(data, "utf-8")
+    # are UTF-8 while keeping their old "gb2312" meta: bytes beat the label. (NULs are
+    # valid UTF-8 too, but mean UTF-16 or binary: decode_text sorts those out.)
+    utf8 = _try_decode(data, "utf-8") if b"\x00" not in data else None
     if utf8 is not None:
         return utf8, "utf-8"
     match = _DECLARED_CHARSET.search(data[:8192])
@@ -670,12 +730,14 @@ def _load_html(data: bytes, name: str, path: Path | None, source: str) -> Source
     except ExtractorError:
         raise
     except Exception as exc:
-        raise UnsupportedInputError(f"cannot parse the HTML ({type(exc).__name__}); save the page as text or PDF",
-                                    source=source) from exc
+        raise UnsupportedInputError(
+            f"cannot parse the HTML ({type(exc).__name__}); save the page as text or PDF", source=source
+        ) from exc
     visible = out.text()
     if _is_blank(visible):
-        raise EmptyInputError("HTML has no visible text (only markup or scripts); save the rendered page instead",
-                              source=source)
+        raise EmptyInputError(
+            "HTML has no visible text (only markup or scripts); save the rendered page instead", source=source
+        )
     return Source(name=name, text=visible, kind="html", encoding=encoding, path=path)
 
 
@@ -913,8 +975,9 @@ def _docx_text(body: Any) -> str:
         if block.tag == _W_P:
             lines.append(_docx_paragraph_text(block))
             continue
-        rows = _docx_table_rows(Table(block, None))
-        rows = ["\t".join(r) for r in rows if any(r)]
+        # Table only needs a parent for style look-ups, which this reader never makes.
+        table = Table(block, None)  # type: ignore[arg-type]
+        rows = ["\t".join(r) for r in _docx_table_rows(table) if any(r)]
         if not rows:
             continue
         if lines and lines[-1] != "":
@@ -925,15 +988,17 @@ def _docx_text(body: Any) -> str:
 
 
 def _docx_table_rows(table: Any) -> list[list[str]]:
-    memo: dict[int, str] = {}
+    # Keyed by the element itself, not id(): lxml proxies are recreated on access, so an
+    # id can be reused by another cell once the first proxy is freed. Holding the key keeps
+    # the proxy (and its identity) alive.
+    memo: dict[Any, str] = {}
 
     def cell_text(tc: Any) -> str:
-        key = id(tc)
-        if key not in memo:
+        if tc not in memo:
             # Every paragraph under the cell, nested tables included, in order.
             parts = [_docx_paragraph_text(p) for p in tc.iter(_W_P)]
-            memo[key] = " ".join(" ".join(parts).split())
-        return memo[key]
+            memo[tc] = " ".join(" ".join(parts).split())
+        return memo[tc]
 
     rows: list[list[str]] = []
     for row in table.rows:
@@ -1045,7 +1110,7 @@ def _pdf_page_text(page: Any) -> str:
     rest = page.filter(outside_tables)
     pieces: list[tuple[str, str]] = []
     low = float("-inf")
-    for (bbox, lines), high in zip(tables, [b[1] for b in boxes], strict=True):
+    for (_, lines), high in zip(tables, [b[1] for b in boxes], strict=True):
         pieces.append(("text", _band_text(rest, low, high)))
         pieces.append(("table", "\n".join(lines)))
         low = high

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import math
+from bisect import bisect_left
 import re
 import unicodedata
 from collections import Counter
@@ -234,20 +235,48 @@ def _is_toned_syllable(s: str) -> bool:
     return any(c in _TONED for c in s) and s.translate(_DETONE) in _syllables()
 
 
-@lru_cache(maxsize=1)
-def _general_bigrams() -> frozenset[str]:
+@dataclass(frozen=True)
+class _General:
     """Character bigrams inside the words of pypinyin's phrase list (simplified Chinese).
 
     A generic, maintained source of "these two characters form part of a word", used as a
     weak prior next to the document's own bigrams when judging mojibake repairs.
     """
+
+    pairs: frozenset[str]
+    after: dict[str, frozenset[str]]
+    before: dict[str, frozenset[str]]
+
+
+@lru_cache(maxsize=1)
+def _general() -> _General:
     from pypinyin.phrases_dict import phrases_dict
 
-    found: set[str] = set()
+    pairs: set[str] = set()
     for phrase in phrases_dict:
         for a, b in zip(phrase, phrase[1:], strict=False):
-            found.add(a + b)
-    return frozenset(found)
+            pairs.add(a + b)
+    after: dict[str, set[str]] = {}
+    before: dict[str, set[str]] = {}
+    for p in pairs:
+        after.setdefault(p[0], set()).add(p[1])
+        before.setdefault(p[1], set()).add(p[0])
+    return _General(
+        frozenset(pairs),
+        {k: frozenset(v) for k, v in after.items()},
+        {k: frozenset(v) for k, v in before.items()},
+    )
+
+
+_SIMPLE: dict[str, str] = {}
+
+
+def _simple(ch: str) -> str:
+    """One character, simplified (a plain dict: this is called in the solver's loops)."""
+    out = _SIMPLE.get(ch)
+    if out is None:
+        out = _SIMPLE[ch] = _t2s_char(ch)[:1] if _is_cjk(ch) else ch
+    return out
 
 
 # --------------------------------------------------------------------------------------
@@ -314,6 +343,9 @@ _MAX_RUN = 40
 UNRECOVERABLE = "\ufffd"
 
 
+_FOLD_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+
+
 def _fold(ch: str) -> str:
     """Width-fold a character so full-width forms and their ASCII twins count as one."""
     o = ord(ch)
@@ -322,47 +354,103 @@ def _fold(ch: str) -> str:
     return ch
 
 
-@dataclass
+# Letters, digits and pinyin say nothing about whether Chinese text reads well (and the
+# stray pinyin and realigning trail bytes of a damaged run are exactly these).
+_Cand = tuple[str, int, int]  # a candidate character and its two GBK bytes
+_NO_EVIDENCE = frozenset(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789?" + _TONED + "üêɑɡ"
+)
+
+
 class _Evidence:
     """What the document itself says about which characters go together."""
 
-    unigrams: Counter[str]
-    bigrams: Counter[str]
-    annotated: frozenset[str]  # characters the document always follows with (pinyin)
+    def __init__(self, unigrams: Counter[str], bigrams: Counter[str], annotated: frozenset[str]) -> None:
+        self.unigrams = unigrams
+        self.bigrams = bigrams
+        self.annotated = annotated  # characters the document always follows with (pinyin)
+        self._pairs: dict[str, float] = {}
+        self._freq: dict[str, float] = {}
+        self._after: dict[str, frozenset[str]] = {}
+        self._before: dict[str, frozenset[str]] = {}
+        self._keys: list[str] = []  # sorted bigrams, and each reversed, for prefix look-ups
+        self._reversed: list[str] = []
+        # pruned candidate lists, keyed by the (interned) full list and its neighbours
+        self.pruned: dict[tuple[int, bool, str | None, str, str], tuple[list[_Cand], list[_Cand]]] = {}
+        self.static: dict[tuple[int, bool, str | None], tuple[list[_Cand], list[float]]] = {}
 
     def char(self, ch: str) -> float:
-        return 1.0 if self.unigrams[_fold(ch)] else 0.0
+        if ch in _NO_EVIDENCE:
+            return 0.0
+        return 1.0 if self.unigrams.get(_fold(ch)) else 0.0
+
+    def after(self, a: str) -> frozenset[str]:
+        """Characters that follow ``a`` somewhere in the intact text (width-folded)."""
+        found = self._after.get(a)
+        if found is None:
+            if not self._keys:
+                self._keys = sorted(self.bigrams)
+            found = self._after[a] = self._neighbours(self._keys, _fold(a))
+        return found
+
+    def before(self, b: str) -> frozenset[str]:
+        """Characters that precede ``b`` somewhere in the intact text (width-folded)."""
+        found = self._before.get(b)
+        if found is None:
+            if not self._reversed:
+                self._reversed = sorted(k[::-1] for k in self.bigrams)
+            found = self._before[b] = self._neighbours(self._reversed, _fold(b))
+        return found
+
+    @staticmethod
+    def _neighbours(keys: list[str], first: str) -> frozenset[str]:
+        lo = bisect_left(keys, first)
+        hi = bisect_left(keys, first + "\U0010ffff")
+        return frozenset(k[1] for k in keys[lo:hi])
+
+    def frequency(self, ch: str) -> float:
+        """A tie-breaker only: well below any bigram or annotation evidence."""
+        found = self._freq.get(ch)
+        if found is None:
+            found = self._freq[ch] = 0.02 * math.log1p(self.unigrams[_fold(ch)])
+        return found
 
     def pair(self, a: str, b: str) -> float:
-        if not a or not b:
-            return 0.0
-        key = _fold(a) + _fold(b)
-        n = self.bigrams[key]
-        if n:
-            return 2.0 + min(math.log(n), 2.0)
-        if _t2s_char(a)[-1:] + _t2s_char(b)[:1] in _general_bigrams():
-            return 1.0
-        return 0.0
+        """How strongly the document (or, weakly, Chinese in general) supports "ab"."""
+        key = a + b
+        found = self._pairs.get(key)
+        if found is not None:
+            return found
+        score = 0.0
+        if a and b and a not in _NO_EVIDENCE and b not in _NO_EVIDENCE:
+            n = self.bigrams.get(_fold(a) + _fold(b), 0)
+            if n:
+                score = 2.0 + min(math.log(n), 2.0)
+            elif _simple(a) + _simple(b) in _general().pairs:
+                score = 1.0
+        self._pairs[key] = score
+        return score
 
 
 def _document_evidence(text: str, runs: list[tuple[int, int]]) -> _Evidence:
     parts: list[str] = []
     pos = 0
     for a, b in runs:
+        if a < pos:
+            continue
         parts.append(text[pos:a])
         parts.append("\n")  # no bigram across a damaged stretch
         pos = b
     parts.append(text[pos:])
     intact = "".join(parts)
     annotated = Counter(m.group(1) for m in re.finditer(f"([{_CJK}])" + _ANNOT_RE.pattern, intact))
-    intact = _ANNOT_RE.sub("", intact)
-    folded = "".join(_fold(c) for c in intact)
+    folded = _ANNOT_RE.sub("", intact).translate(_FOLD_TABLE)
     unigrams = Counter(folded)
-    bigrams = Counter(folded[i : i + 2] for i in range(len(folded) - 1))
-    # Only trust "always annotated" when the document annotates systematically.
-    always = frozenset(c for c, n in annotated.items() if n >= 1 and n == unigrams[c]) if sum(
-        annotated.values()
-    ) >= 20 else frozenset()
+    bigrams = Counter(map(str.__add__, folded, folded[1:]))
+    # "Always annotated" is only evidence where the document annotates systematically.
+    always: frozenset[str] = frozenset()
+    if sum(annotated.values()) >= 20:
+        always = frozenset(c for c, n in annotated.items() if n == unigrams[c])
     return _Evidence(unigrams, bigrams, always)
 
 
@@ -374,96 +462,127 @@ class _Byte:
 
 @dataclass
 class _Hypothesis:
-    stream: list[_Byte]  # real byte stream from the lost lead to the last trail
+    stream: list[_Byte]  # the real byte stream, from the lost lead to the last trail
     end: int  # index just past the run in the text
-    hidden_end: bool  # ended on a "?" that hides the last trail and one ASCII byte
-    drop: bool  # an invisible, undecodable pair was dropped somewhere
-    lead_choices: frozenset[int] | None  # from stray pinyin: leads the bad decoder implies
+    hidden_end: bool  # ended on a "?" that hides the last trail byte and one ASCII byte
+    gap: int | None  # slot index after which an undecodable pair was silently dropped
+    lead_choices: frozenset[int] | None  # leads implied by stray pinyin after the marker
 
 
 def _left_context(text: str, i: int) -> str:
     """The real character before position i, skipping a pinyin annotation."""
     j = i
-    m = None
     if j > 0 and text[j - 1] == ")":
         k = text.rfind("(", max(0, j - 10), j)
-        if k >= 1:
-            m = _ANNOT_RE.fullmatch(text, k, j)
-            if m:
-                j = k
+        if k >= 1 and _ANNOT_RE.fullmatch(text, k, j):
+            j = k
     return text[j - 1] if j > 0 else ""
 
 
 def _lead_choices(text: str, i: int, stray: str) -> frozenset[int] | None:
-    """Lead bytes L such that (trail of the character before i, L) reads as ``stray``.
+    """Lead bytes L such that (trail byte of the character before i, L) reads ``stray``.
 
-    The annotator that inserted the stray pinyin decoded the stream out of step there, so
-    it saw the previous character's trail byte paired with the lost lead byte.
+    Whatever inserted the stray pinyin had decoded the stream out of step right there, so
+    it saw the previous character's trail byte paired with the byte that was then lost.
     """
-    prev = _left_context(text, i) if text[i - 1 : i] != ")" else text[i - 1 : i]
-    pair = _gbk_pair(prev) if prev else None
+    pair = _gbk_pair(text[i - 1]) if i > 0 else None
     if pair is None:
         return None
-    choices = frozenset(
-        lead for lead, ch in _gbk_table()[2].get(pair[1], []) for lead in [lead] if stray in _readings(ch)
-    )
+    choices = frozenset(lead for lead, ch in _gbk_table()[2].get(pair[1], []) if stray in _readings(ch))
     return choices or None
 
 
+_MAX_HYPOTHESES = 48
+_MAX_GAP_SLOT = 12
+_MAX_WIDENED = 2
+
+
 def _hypotheses(text: str, i: int) -> list[_Hypothesis]:
-    """Every reading of the candidate run whose lost-lead marker is at text[i]."""
+    """Readings of the candidate run whose lost-lead marker is at text[i]."""
     pos = i + 1
     lead_choices: frozenset[int] | None = None
     m = _STRAY_PINYIN_RE.match(text, pos)
     if m and _is_toned_syllable(m.group(1)):
         lead_choices = _lead_choices(text, i, m.group(1))
         pos = m.end()
-    out: list[_Hypothesis] = []
+    found: list[tuple[list[_Byte], int, bool]] = []
     limit = min(len(text), pos + _MAX_RUN)
 
-    def walk(k: int, stream: list[_Byte]) -> None:
-        if len(out) > 64 or k >= limit:
+    def walk(k: int, stream: list[_Byte], widened: int) -> None:
+        while k < limit and len(found) < _MAX_HYPOTHESES:
+            ch = text[k]
+            o = ord(ch)
+            if ch == "€":  # cp936 shows a lone 0x80 byte as the euro sign
+                found.append(([*stream, _Byte(0x80, k)], k + 1, False))
+                return
+            pair = _gbk_pair(ch)
+            if pair is not None:
+                stream = [*stream, _Byte(pair[0], k), _Byte(pair[1], k)]
+                k += 1
+                continue
+            if not 0x21 <= o <= 0x7E:
+                return
+            if o >= 0x40:  # a real trail byte: the stream realigns here
+                found.append(([*stream, _Byte(o, k)], k + 1, False))
+            if ch == "?":  # an undecodable (trail, ASCII) pair
+                found.append(([*stream, _Byte(None, k)], k + 1, True))
+            # or a full-width form shown as its ASCII twin: GBK A3xx (a few per run at most,
+            # or every "(pinyin)" after a run would be read as more of it)
+            if widened < _MAX_WIDENED and len(found) < _MAX_HYPOTHESES:
+                walk(k + 1, [*stream, _Byte(0xA3, k), _Byte(o + 0x80, k)], widened + 1)
             return
-        ch = text[k]
-        o = ord(ch)
-        if ch == "€":  # cp936 shows a lone 0x80 byte as the euro sign
-            out.append(_Hypothesis([*stream, _Byte(0x80, k)], k + 1, False, False, lead_choices))
-            return
-        pair = _gbk_pair(ch)
-        if pair is not None:
-            walk(k + 1, [*stream, _Byte(pair[0], k), _Byte(pair[1], k)])
-            return
-        if 0x21 <= o <= 0x7E:
-            if 0x40 <= o:  # a real trail byte: the stream realigns here
-                out.append(_Hypothesis([*stream, _Byte(o, k)], k + 1, False, False, lead_choices))
-            if ch == "?":  # an invalid (trail, ASCII) pair
-                out.append(_Hypothesis([*stream, _Byte(None, k)], k + 1, True, False, lead_choices))
-            # full-width punctuation shown as its ASCII twin: GBK A3xx
-            walk(k + 1, [*stream, _Byte(0xA3, k), _Byte(o + 0x80, k)])
 
-    walk(pos, [_Byte(None, i)])
-    # The stream may also have passed over an undecodable pair that the decoder dropped
-    # without a trace; allow one such gap, just before the realigning byte.
-    extra = []
-    for h in out:
-        if not h.hidden_end and len(h.stream) >= 2:
-            gap = [_Byte(None, None), _Byte(None, None)]
-            extra.append(_Hypothesis([*h.stream[:-1], *gap, h.stream[-1]], h.end, False, True, lead_choices))
-    out.extend(extra)
-    # A marker with nothing that decodes after it is not a run.
-    return [h for h in out if len(h.stream) >= 3 or lead_choices is not None]
+    walk(pos, [_Byte(None, i)], 0)
+    return [
+        _Hypothesis(stream, end, hidden, None, lead_choices)
+        for stream, end, hidden in found
+        if len(stream) >= 3 or lead_choices is not None  # a bare marker is not a run
+    ]
+
+
+def _with_gaps(hs: list[_Hypothesis], near: set[int] | None) -> list[_Hypothesis]:
+    """The same readings, but with one undecodable pair dropped at a character boundary.
+
+    Decoders drop pairs from GBK's user-defined rows without a trace, which leaves two
+    bytes nobody can see in the middle of a run. ``near``, when given, limits the gap to
+    boundaries next to those shown characters (where the plain reading went wrong).
+    """
+    out = []
+    for h in hs:
+        if h.hidden_end:
+            continue
+        for k in range(1, min(len(h.stream), 2 * _MAX_GAP_SLOT), 2):
+            if near is not None and h.stream[k - 1].index not in near and h.stream[k].index not in near:
+                continue
+            gapped = [*h.stream[:k], _Byte(None, None), _Byte(None, None), *h.stream[k:]]
+            out.append(_Hypothesis(gapped, h.end, False, (k - 1) // 2, h.lead_choices))
+    return out
+
+
+@lru_cache(maxsize=4096)
+def _candidates(lead: int | None, trail: int | None, leads: frozenset[int] | None) -> list[tuple[str, int, int]]:
+    """GBK characters with the known byte (and, for a lost lead, one of ``leads``).
+
+    Cached, so equal slots share one list object (which the pruning cache relies on).
+    """
+    _, by_trail, by_lead = _gbk_table()
+    if lead is None and trail is not None:
+        return [(ch, ld, trail) for ld, ch in by_trail.get(trail, []) if leads is None or ld in leads]
+    if lead is not None:
+        return [(ch, lead, tr) for tr, ch in by_lead.get(lead, [])]
+    return [(ch, ld, tr) for ld in sorted(leads or ()) for tr, ch in by_lead.get(ld, [])]
 
 
 @dataclass
 class _Slot:
-    candidates: list[tuple[str, int | None, int | None]]  # (char, lead, trail)
-    first: int | None  # text index range the character was made from
+    candidates: list[tuple[str, int, int]]  # (char, lead, trail)
+    first: int | None  # range of shown characters it was made from
     last: int | None
     unknown: bool  # one of its bytes was invisible
 
 
 def _slots(h: _Hypothesis) -> list[_Slot] | None:
-    by_code, by_trail, by_lead = _gbk_table()
+    by_code = _gbk_table()[0]
     stream = h.stream
     if len(stream) % 2:
         return None
@@ -471,26 +590,20 @@ def _slots(h: _Hypothesis) -> list[_Slot] | None:
     for k in range(0, len(stream), 2):
         a, b = stream[k], stream[k + 1]
         idx = [x.index for x in (a, b) if x.index is not None]
-        first, last = (min(idx), max(idx)) if idx else (None, None)
-        cands: list[tuple[str, int | None, int | None]]
+        leads = h.lead_choices if k == 0 else None
+        cands: list[tuple[str, int, int]]
         if a.value is not None and b.value is not None:
             ch = by_code.get(a.value << 8 | b.value)
             if ch is None:
                 return None
             cands = [(ch, a.value, b.value)]
-        elif a.value is None and b.value is not None:
-            leads = h.lead_choices if k == 0 else None
-            cands = [(ch, lead, b.value) for lead, ch in by_trail.get(b.value, []) if leads is None or lead in leads]
-        elif a.value is not None and b.value is None:
-            cands = [(ch, a.value, trail) for trail, ch in by_lead.get(a.value, [])]
+        elif a.value is not None or b.value is not None or leads is not None:
+            cands = _candidates(a.value, b.value, leads)
         else:
-            leads = h.lead_choices if k == 0 else None
-            if leads is None:
-                return None
-            cands = [(ch, lead, trail) for lead in sorted(leads) for trail, ch in by_lead.get(lead, [])]
+            return None
         if not cands:
             return None
-        slots.append(_Slot(cands, first, last, a.value is None or b.value is None))
+        slots.append(_Slot(cands, min(idx) if idx else None, max(idx) if idx else None, len(cands) > 1))
     return slots
 
 
@@ -499,7 +612,10 @@ class _Solution:
     chars: list[str]
     score: float
     slots: list[_Slot]
-    weak: list[bool]  # per character: chosen without any supporting evidence
+    weak: list[bool]  # per character: nothing in the document supports it
+
+
+_BEAM = 10
 
 
 def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _Evidence) -> _Solution | None:
@@ -518,55 +634,81 @@ def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _E
             s -= 2.0
         return s
 
-    # Viterbi over slots; the dropped gap links the two slots around it.
-    gap_after = None
-    if h.drop:
-        for k in range(len(h.stream)):
-            if h.stream[k].index is None and h.stream[k].value is None and k > 0:
-                gap_after = k // 2  # slot ending with the gap's first byte
-                break
-    best: list[dict[int, tuple[float, int]]] = []
+    # Keep, per slot, the few candidates with the most local support; the rest have no
+    # evidence and would only be told apart by chance.
+    pruned: list[list[tuple[str, int, int]]] = []
     for k, slot in enumerate(slots):
-        layer: dict[int, tuple[float, int]] = {}
-        for ci, (ch, lead, _trail) in enumerate(slot.candidates):
+        cands = slot.candidates
+        if len(cands) > _BEAM:
+            lnb = left if k == 0 else (slots[k - 1].candidates[0][0] if len(slots[k - 1].candidates) == 1 else "")
+            rnb = right if k == n - 1 else (slots[k + 1].candidates[0][0] if len(slots[k + 1].candidates) == 1 else "")
+            last = k == n - 1
+            cache_key = (id(cands), last, annotation if last else None, lnb, rnb)
+            entry = ev.pruned.get(cache_key)
+            # the entry keeps its list alive, so the id in the key cannot be reused
+            kept = entry[1] if entry is not None and entry[0] is cands else None
+            if kept is None:
+                static_key = (id(cands), last, annotation if last else None)
+                known = ev.static.get(static_key)
+                if known is not None and known[0] is cands:
+                    static = known[1]
+                else:
+                    static = [local(ch, k) + ev.frequency(ch) for ch, _, _ in cands]
+                    ev.static[static_key] = (cands, static)
+                scores = list(static)
+                if lnb:
+                    doc, gen = ev.after(lnb), _general().after.get(_simple(lnb), frozenset())
+                    for ci, (ch, _, _) in enumerate(cands):
+                        if _fold(ch) in doc or _simple(ch) in gen:
+                            scores[ci] += ev.pair(lnb, ch)
+                if rnb:
+                    doc, gen = ev.before(rnb), _general().before.get(_simple(rnb), frozenset())
+                    for ci, (ch, _, _) in enumerate(cands):
+                        if _fold(ch) in doc or _simple(ch) in gen:
+                            scores[ci] += ev.pair(ch, rnb)
+                order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:_BEAM]
+                kept = [cands[ci] for ci in order]
+                ev.pruned[cache_key] = (cands, kept)
+            cands = kept
+        pruned.append(cands)
+
+    layers: list[list[tuple[float, int]]] = []
+    for k, cands in enumerate(pruned):
+        layer: list[tuple[float, int]] = []
+        for ch, lead, _trail in cands:
             base = local(ch, k)
             if k == 0:
-                layer[ci] = (base + ev.pair(left, ch), -1)
+                layer.append((base + ev.pair(left, ch), -1))
                 continue
-            top: tuple[float, int] | None = None
-            prev_slot = slots[k - 1]
-            for pi, (score, _) in best[k - 1].items():
-                pch, _plead, ptrail = prev_slot.candidates[pi]
-                if gap_after == k - 1 and ptrail is not None and lead is not None:
-                    if _gbk_char(ptrail, lead) is not None:
-                        continue  # the dropped pair must be one the decoder could not read
+            top = (-math.inf, -1)
+            for pi, (score, _) in enumerate(layers[k - 1]):
+                pch, _plead, ptrail = pruned[k - 1][pi]
+                if h.gap == k - 1 and _gbk_char(ptrail, lead) is not None:
+                    continue  # the dropped pair must be one the decoder could not read
                 s = score + ev.pair(pch, ch)
-                if top is None or s > top[0]:
+                if s > top[0]:
                     top = (s, pi)
-            if top is not None:
-                layer[ci] = (base + top[0], top[1])
-        if not layer:
-            return None
-        best.append(layer)
-    end_ci, (end_score, _) = max(
-        best[-1].items(), key=lambda kv: kv[1][0] + ev.pair(slots[-1].candidates[kv[0]][0], right)
-    )
-    total = end_score + ev.pair(slots[-1].candidates[end_ci][0], right)
+            layer.append((base + top[0], top[1]))
+        layers.append(layer)
+    finals = [s + ev.pair(pruned[-1][ci][0], right) for ci, (s, _) in enumerate(layers[-1])]
+    end_ci = max(range(len(finals)), key=finals.__getitem__)
+    total = finals[end_ci]
+    if total == -math.inf:
+        return None
     picks = [end_ci]
     for k in range(n - 1, 0, -1):
-        picks.append(best[k][picks[-1]][1])
+        picks.append(layers[k][picks[-1]][1])
     picks.reverse()
-    chars = [slots[k].candidates[ci][0] for k, ci in enumerate(picks)]
+    chars = [pruned[k][ci][0] for k, ci in enumerate(picks)]
     weak: list[bool] = []
     for k, ch in enumerate(chars):
-        if not slots[k].unknown or len(slots[k].candidates) == 1:
-            weak.append(False)
-            continue
         before = left if k == 0 else chars[k - 1]
         after = right if k == n - 1 else chars[k + 1]
         support = ev.pair(before, ch) + ev.pair(ch, after)
         if k == n - 1 and annotation is not None and annotation in _readings(ch):
             support += 3.0
+        if not slots[k].unknown:
+            support += ev.char(ch)  # its bytes are all known: being a word of the text will do
         weak.append(support <= 0.0)
     return _Solution(chars, total, slots, weak)
 
@@ -576,50 +718,101 @@ def _plain_score(chars: str, left: str, right: str, ev: _Evidence) -> float:
     return sum(ev.char(c) for c in chars) + sum(ev.pair(a, b) for a, b in zip(seq, seq[1:], strict=False))
 
 
+_GAP_COST = 4.0  # a silently dropped pair buys two free bytes; make it earn them
+
+
+def _needed_gain(sol: _Solution) -> float:
+    return max(2.0, float(len(sol.chars)))
+
+
+# (gain over the text as shown, hypothesis, solution, ASCII byte restored at the end)
+_Reading = tuple[float, _Hypothesis, _Solution, str]
+
+
+def _shifted(r: _Reading | None, by: int) -> _Reading | None:
+    """The same reading for the same damage ``by`` characters further on."""
+    if r is None or by == 0:
+        return r
+    gain, h, sol, restored = r
+
+    def move(x: int | None) -> int | None:
+        return None if x is None else x + by
+
+    h2 = _Hypothesis([_Byte(b.value, move(b.index)) for b in h.stream], h.end + by, h.hidden_end, h.gap,
+                     h.lead_choices)
+    slots = [_Slot(sl.candidates, move(sl.first), move(sl.last), sl.unknown) for sl in sol.slots]
+    return gain, h2, _Solution(sol.chars, sol.score, slots, sol.weak), restored
+
+
+def _best_reading(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) -> _Reading | None:
+    """The hypothesis that gains most over the text as shown, with what it restores."""
+    best: _Reading | None = None
+    for h in hs:
+        annotation: str | None = None
+        restored = ""
+        right_at = h.end
+        if h.hidden_end:
+            # the hidden pair swallowed one ASCII byte; say which, where the text shows it
+            m = _STRAY_PINYIN_RE.match(text, h.end)
+            if m and _is_toned_syllable(m.group(1)):
+                annotation, restored, right_at = m.group(1), "(", m.end()
+            elif _TAG_TAIL_RE.match(text, h.end):
+                restored = "<"
+        else:
+            m = _ANNOT_RE.match(text, h.end)
+            if m:
+                annotation, right_at = m.group(1), m.end()
+        right = text[right_at] if right_at < len(text) else ""
+        sol = _solve(h, left, right, annotation, ev)
+        if sol is None:
+            continue
+        gain = sol.score - _plain_score(text[i : h.end], left, right, ev)
+        gain -= _GAP_COST if h.gap is not None else 0.0
+        if best is None or gain > best[0]:
+            best = (gain, h, sol, restored)
+    return best
+
+
 def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
     text = ms.text
     starts = [i for i, ch in enumerate(text) if ch in _MARKERS and i + 1 < len(text) and ord(text[i + 1]) > 0x20]
     if not starts:
         return ms
-    candidates = [(i, _hypotheses(text, i)) for i in starts]
-    candidates = [(i, hs) for i, hs in candidates if hs]
+    candidates = [(i, hs) for i in starts if (hs := _hypotheses(text, i))]
     if not candidates:
         return ms
     ev = _document_evidence(text, [(i, max(h.end for h in hs)) for i, hs in candidates])
     edits: list[tuple[int, int, Replacement]] = []
+    solved: dict[tuple[str, str, str], _Reading | None] = {}
     done = 0
     for i, hs in candidates:
         if i < done:
             continue
         left = _left_context(text, i)
-        best: tuple[float, _Hypothesis, _Solution, str | None, str] | None = None
-        for h in hs:
-            after = text[h.end : h.end + 12]
-            annotation: str | None = None
-            restored = ""
-            if h.hidden_end:
-                m = _STRAY_PINYIN_RE.match(after)
-                if m and _is_toned_syllable(m.group(1)):
-                    annotation, restored = m.group(1), "("
-                elif _TAG_TAIL_RE.match(text, h.end):
-                    restored = "<"
-            else:
-                m = _ANNOT_RE.match(after)
-                if m:
-                    annotation = m.group(1)
-            right_at = h.end + (len(annotation) + (1 if h.hidden_end else 2) if annotation else 0)
-            right = text[right_at] if right_at < len(text) else ""
-            sol = _solve(h, left, right, annotation, ev)
-            if sol is None:
-                continue
-            plain = _plain_score(text[i : h.end], left, right, ev)
-            # per character gain over leaving the run alone; a dropped gap must earn more
-            gain = (sol.score - plain) / len(sol.chars) - (1.0 if h.drop else 0.0)
-            if best is None or gain > best[0]:
-                best = (gain, h, sol, annotation, restored)
-        if best is None or best[0] < 1.0:
+        # the same damage recurs with the same neighbours ("。縣" after "方面"): solve once
+        key = (text[i - 1 : i], left, text[i : max(h.end for h in hs) + 12])
+        if key in solved:
+            best = _shifted(solved[key], i)
+        else:
+            best = _best_reading(text, i, left, hs, ev)
+            # Look for a dropped pair only where the plain readings came close or the stray
+            # pinyin says a run is there: that search is much wider.
+            promising = (best is not None and best[0] > -_GAP_COST) or hs[0].lead_choices is not None
+            if promising and (best is None or any(best[2].weak) or best[0] < _needed_gain(best[2])):
+                near: set[int] | None = None
+                if best is not None and any(best[2].weak):
+                    near = set()
+                    for slot, weak in zip(best[2].slots, best[2].weak, strict=True):
+                        if weak and slot.first is not None and slot.last is not None:
+                            near.update(range(slot.first - 1, slot.last + 2))
+                gapped = _best_reading(text, i, left, _with_gaps(hs, near), ev)
+                if gapped is not None and (best is None or gapped[0] > best[0]):
+                    best = gapped
+            solved[key] = _shifted(best, -i)
+        # Keep the repair only when it reads clearly better than the text as it stands.
+        if best is None or best[0] < _needed_gain(best[2]):
             continue
-        gain, h, sol, annotation, restored = best
+        _, h, sol, restored = best
         pieces: list[Piece] = []
         unrecoverable = False
         for k, ch in enumerate(sol.chars):
@@ -632,10 +825,10 @@ def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
             pieces.append((ch, a, b))
         if restored:
             pieces.append((restored, h.end - 1, h.end))
-        after_text = "".join(p[0] for p in pieces)
         edits.append((i, h.end, pieces))
         a, b = ms.span(i, h.end)
-        log.add_source("mojibake_unrecoverable" if unrecoverable else "mojibake", a, b, ms.source[a:b], after_text)
+        kind = "mojibake_unrecoverable" if unrecoverable else "mojibake"
+        log.add_source(kind, a, b, ms.source[a:b], "".join(p[0] for p in pieces))
         done = h.end
     return ms.edit(edits)
 
@@ -878,15 +1071,29 @@ def _join_pdf_text(ms: _Mapped, log: _Log) -> _Mapped:
     return ms
 
 
+_WIDE: dict[str, int] = {}
+
+
 def _line_widths(ms: _Mapped, lines: list[tuple[int, int]]) -> list[int]:
-    """Display width of each line as laid out in the source (full-width counts two)."""
+    """Display width of each line as laid out in the source (full-width counts two).
+
+    Measured on the source characters because NFKC has already narrowed "，" to ",".
+    """
     src = ms.source
+    text = ms.text
+    starts = ms.starts
     widths = []
     for a, b in lines:
         w = 0
         for k in range(a, b):
-            s, e = ms.starts[k], ms.ends[k]
-            w += sum(_width(c) for c in src[s:e]) if e > s else _width(ms.text[k])
+            ch = text[k]
+            if ch < "\x7f":
+                s = starts[k]
+                ch = src[s] if s < len(src) and ms.ends[k] > s else ch
+            cw = _WIDE.get(ch)
+            if cw is None:
+                cw = _WIDE[ch] = _width(ch)
+            w += cw
         widths.append(w)
     return widths
 
@@ -905,12 +1112,12 @@ def _join_wrapped_lines(ms: _Mapped, log: _Log) -> _Mapped:
     long_widths = [w for w in widths if w > 30]
     if len(long_widths) < 8:
         return ms
-    mode, _ = Counter(long_widths).most_common(1)[0]
-    # pick the most common *band*, since justified lines wobble by a character or two
-    band = max(range(min(long_widths), max(long_widths) + 1), key=lambda c: sum(abs(w - c) <= 2 for w in long_widths))
-    full = [w for w in long_widths if abs(w - band) <= 2]
+    # the most common *band* of widths, since justified lines wobble by a character or two
+    counts = Counter(long_widths)
+    band = max(sorted(counts), key=lambda c: sum(counts.get(c + d, 0) for d in range(-2, 3)))
+    full = sum(counts.get(band + d, 0) for d in range(-2, 3))
     # Only a document whose prose really was wrapped at one width gets joined.
-    if len(full) < 8 or len(full) < 0.4 * len(long_widths):
+    if full < 8 or full < 0.4 * len(long_widths):
         return ms
     tolerance = max(3, band // 12)
     edits: list[tuple[int, int, Replacement]] = []
