@@ -27,6 +27,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import combinations
 from typing import Any
 
 from extractor.document import CleanText, Repair, Source
@@ -454,18 +455,18 @@ def _document_evidence(text: str, runs: list[tuple[int, int]]) -> _Evidence:
     return _Evidence(unigrams, bigrams, always)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Byte:
     value: int | None  # None: not visible anywhere
-    index: int | None  # index of the shown character it is part of
+    index: int | None  # index of the shown character it is part of (None: dropped)
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Hypothesis:
-    stream: list[_Byte]  # the real byte stream, from the lost lead to the last trail
+    stream: tuple[_Byte, ...]  # the real byte stream, from the lost lead to the last trail
     end: int  # index just past the run in the text
     hidden_end: bool  # ended on a "?" that hides the last trail byte and one ASCII byte
-    gap: int | None  # slot index after which an undecodable pair was silently dropped
+    gaps: tuple[int, ...]  # slots k with an undecodable pair dropped between k and k + 1
     lead_choices: frozenset[int] | None  # leads implied by stray pinyin after the marker
 
 
@@ -493,74 +494,71 @@ def _lead_choices(text: str, i: int, stray: str) -> frozenset[int] | None:
 
 
 _MAX_HYPOTHESES = 48
-_MAX_GAP_SLOT = 12
 _MAX_WIDENED = 2
+_MAX_GAP_SLOTS = 10
 
 
 def _hypotheses(text: str, i: int) -> list[_Hypothesis]:
-    """Readings of the candidate run whose lost-lead marker is at text[i]."""
+    """Readings, without dropped pairs, of the candidate run whose marker is at text[i]."""
     pos = i + 1
     lead_choices: frozenset[int] | None = None
     m = _STRAY_PINYIN_RE.match(text, pos)
     if m and _is_toned_syllable(m.group(1)):
         lead_choices = _lead_choices(text, i, m.group(1))
         pos = m.end()
-    found: list[tuple[list[_Byte], int, bool]] = []
+    found: list[tuple[tuple[_Byte, ...], int, bool]] = []
     limit = min(len(text), pos + _MAX_RUN)
 
-    def walk(k: int, stream: list[_Byte], widened: int) -> None:
+    def walk(k: int, stream: tuple[_Byte, ...], widened: int) -> None:
         while k < limit and len(found) < _MAX_HYPOTHESES:
             ch = text[k]
             o = ord(ch)
             if ch == "€":  # cp936 shows a lone 0x80 byte as the euro sign
-                found.append(([*stream, _Byte(0x80, k)], k + 1, False))
+                found.append(((*stream, _Byte(0x80, k)), k + 1, False))
                 return
             pair = _gbk_pair(ch)
             if pair is not None:
-                stream = [*stream, _Byte(pair[0], k), _Byte(pair[1], k)]
+                stream = (*stream, _Byte(pair[0], k), _Byte(pair[1], k))
                 k += 1
                 continue
             if not 0x21 <= o <= 0x7E:
                 return
             if o >= 0x40:  # a real trail byte: the stream realigns here
-                found.append(([*stream, _Byte(o, k)], k + 1, False))
+                found.append(((*stream, _Byte(o, k)), k + 1, False))
             if ch == "?":  # an undecodable (trail, ASCII) pair
-                found.append(([*stream, _Byte(None, k)], k + 1, True))
+                found.append(((*stream, _Byte(None, k)), k + 1, True))
             # or a full-width form shown as its ASCII twin: GBK A3xx (a few per run at most,
             # or every "(pinyin)" after a run would be read as more of it)
             if widened < _MAX_WIDENED and len(found) < _MAX_HYPOTHESES:
-                walk(k + 1, [*stream, _Byte(0xA3, k), _Byte(o + 0x80, k)], widened + 1)
+                walk(k + 1, (*stream, _Byte(0xA3, k), _Byte(o + 0x80, k)), widened + 1)
             return
 
-    walk(pos, [_Byte(None, i)], 0)
+    walk(pos, (_Byte(None, i),), 0)
     return [
-        _Hypothesis(stream, end, hidden, None, lead_choices)
+        _Hypothesis(stream, end, hidden, (), lead_choices)
         for stream, end, hidden in found
-        if len(stream) >= 3 or lead_choices is not None  # a bare marker is not a run
+        # a marker and one trail byte is a run only if that byte is a letter ("?p" = 減)
+        if len(stream) >= 3 or lead_choices is not None or (stream[-1].value or 0) >= 0x40
     ]
 
 
-def _with_gaps(hs: list[_Hypothesis], near: set[int] | None) -> list[_Hypothesis]:
-    """The same readings, but with one undecodable pair dropped at a character boundary.
+def _with_gaps(h: _Hypothesis, positions: Sequence[int]) -> _Hypothesis:
+    """``h`` with an undecodable pair dropped before each of the given slots.
 
     Decoders drop pairs from GBK's user-defined rows without a trace, which leaves two
-    bytes nobody can see in the middle of a run. ``near``, when given, limits the gap to
-    boundaries next to those shown characters (where the plain reading went wrong).
+    bytes nobody can see; a gap before slot k splits the shown pair at stream 2k - 1.
     """
-    out = []
-    for h in hs:
-        if h.hidden_end:
-            continue
-        for k in range(1, min(len(h.stream), 2 * _MAX_GAP_SLOT), 2):
-            if near is not None and h.stream[k - 1].index not in near and h.stream[k].index not in near:
-                continue
-            gapped = [*h.stream[:k], _Byte(None, None), _Byte(None, None), *h.stream[k:]]
-            out.append(_Hypothesis(gapped, h.end, False, (k - 1) // 2, h.lead_choices))
-    return out
+    stream = list(h.stream)
+    gaps: list[int] = []
+    for n, k in enumerate(sorted(positions)):
+        at = 2 * k - 1 + 2 * n
+        stream[at:at] = [_Byte(None, None), _Byte(None, None)]
+        gaps.append(k - 1 + n)
+    return _Hypothesis(tuple(stream), h.end, h.hidden_end, tuple(gaps), h.lead_choices)
 
 
 @lru_cache(maxsize=4096)
-def _candidates(lead: int | None, trail: int | None, leads: frozenset[int] | None) -> list[tuple[str, int, int]]:
+def _candidates(lead: int | None, trail: int | None, leads: frozenset[int] | None) -> list[_Cand]:
     """GBK characters with the known byte (and, for a lost lead, one of ``leads``).
 
     Cached, so equal slots share one list object (which the pruning cache relies on).
@@ -573,56 +571,66 @@ def _candidates(lead: int | None, trail: int | None, leads: frozenset[int] | Non
     return [(ch, ld, tr) for ld in sorted(leads or ()) for tr, ch in by_lead.get(ld, [])]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Slot:
-    candidates: list[tuple[str, int, int]]  # (char, lead, trail)
+    candidates: list[_Cand]
     first: int | None  # range of shown characters it was made from
     last: int | None
-    unknown: bool  # one of its bytes was invisible
 
 
-def _slots(h: _Hypothesis) -> list[_Slot] | None:
+def _slots(h: _Hypothesis, left: str, ev: _Evidence) -> list[_Slot] | None:
     by_code = _gbk_table()[0]
     stream = h.stream
     if len(stream) % 2:
         return None
-    slots: list[_Slot] = []
+    found: list[list[_Cand] | None] = []
+    spans: list[tuple[int | None, int | None]] = []
     for k in range(0, len(stream), 2):
         a, b = stream[k], stream[k + 1]
         idx = [x.index for x in (a, b) if x.index is not None]
-        leads = h.lead_choices if k == 0 else None
-        cands: list[tuple[str, int, int]]
+        spans.append((min(idx), max(idx)) if idx else (None, None))
         if a.value is not None and b.value is not None:
             ch = by_code.get(a.value << 8 | b.value)
             if ch is None:
                 return None
-            cands = [(ch, a.value, b.value)]
-        elif a.value is not None or b.value is not None or leads is not None:
-            cands = _candidates(a.value, b.value, leads)
+            found.append([(ch, a.value, b.value)])
+        elif a.value is not None or b.value is not None or (k == 0 and h.lead_choices is not None):
+            found.append(_candidates(a.value, b.value, h.lead_choices if k == 0 else None))
         else:
+            found.append(None)  # both bytes invisible: only the neighbours can say
+    for k, cands in enumerate(found):
+        if cands is not None:
+            continue
+        # A whole character was swallowed by a dropped pair: offer what the document puts
+        # between the known neighbours.
+        before = left if k == 0 else (found[k - 1] or [("", 0, 0)])[0][0] if len(found[k - 1] or ()) == 1 else ""
+        after = (found[k + 1] or [("", 0, 0)])[0][0] if k + 1 < len(found) and len(found[k + 1] or ()) == 1 else ""
+        chars = (ev.after(before) if before else frozenset()) | (ev.before(after) if after else frozenset())
+        offered = [(ch, p[0], p[1]) for ch in sorted(chars) if (p := _gbk_pair(ch)) is not None]
+        if not offered:
             return None
-        if not cands:
-            return None
-        slots.append(_Slot(cands, min(idx) if idx else None, max(idx) if idx else None, len(cands) > 1))
-    return slots
+        found[k] = offered
+    return [_Slot(c or [], a, b) for c, (a, b) in zip(found, spans, strict=True)]
 
 
-@dataclass
+@dataclass(frozen=True)
 class _Solution:
-    chars: list[str]
+    chars: tuple[str, ...]
     score: float
-    slots: list[_Slot]
-    weak: list[bool]  # per character: nothing in the document supports it
+    slots: tuple[_Slot, ...]
+    weak: tuple[bool, ...]  # per character: nothing, or nothing unambiguous, supports it
 
 
 _BEAM = 10
+_CLEAR_MARGIN = 2.0  # a guessed character must beat the next best by one bigram's worth
 
 
 def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _Evidence) -> _Solution | None:
-    slots = _slots(h)
+    slots = _slots(h, left, ev)
     if not slots:
         return None
     n = len(slots)
+    gaps = frozenset(h.gaps)
 
     def local(ch: str, k: int) -> float:
         s = ev.char(ch)
@@ -634,44 +642,59 @@ def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _E
             s -= 2.0
         return s
 
+    def neighbours(k: int, chosen: Sequence[str] | None = None) -> tuple[str, str]:
+        if chosen is not None:
+            return (left if k == 0 else chosen[k - 1]), (right if k == n - 1 else chosen[k + 1])
+        lnb = left if k == 0 else (slots[k - 1].candidates[0][0] if len(slots[k - 1].candidates) == 1 else "")
+        rnb = right if k == n - 1 else (slots[k + 1].candidates[0][0] if len(slots[k + 1].candidates) == 1 else "")
+        return lnb, rnb
+
+    def pair_scores(cands: list[_Cand], lnb: str, rnb: str, base: list[float]) -> list[float]:
+        """``base`` plus bigram support with the neighbours, testing only likely pairs."""
+        scores = list(base)
+        if lnb:
+            doc, gen = ev.after(lnb), _general().after.get(_simple(lnb), frozenset())
+            for ci, (ch, _, _) in enumerate(cands):
+                if _fold(ch) in doc or _simple(ch) in gen:
+                    scores[ci] += ev.pair(lnb, ch)
+        if rnb:
+            doc, gen = ev.before(rnb), _general().before.get(_simple(rnb), frozenset())
+            for ci, (ch, _, _) in enumerate(cands):
+                if _fold(ch) in doc or _simple(ch) in gen:
+                    scores[ci] += ev.pair(ch, rnb)
+        return scores
+
+    def static(cands: list[_Cand], k: int) -> list[float]:
+        last = k == n - 1
+        key = (id(cands), last, annotation if last else None)
+        known = ev.static.get(key)
+        if known is not None and known[0] is cands:  # the entry keeps its list alive
+            return known[1]
+        scores = [local(ch, k) + ev.frequency(ch) for ch, _, _ in cands]
+        ev.static[key] = (cands, scores)
+        return scores
+
     # Keep, per slot, the few candidates with the most local support; the rest have no
     # evidence and would only be told apart by chance.
-    pruned: list[list[tuple[str, int, int]]] = []
+    pruned: list[list[_Cand]] = []
     for k, slot in enumerate(slots):
         cands = slot.candidates
         if len(cands) > _BEAM:
-            lnb = left if k == 0 else (slots[k - 1].candidates[0][0] if len(slots[k - 1].candidates) == 1 else "")
-            rnb = right if k == n - 1 else (slots[k + 1].candidates[0][0] if len(slots[k + 1].candidates) == 1 else "")
+            lnb, rnb = neighbours(k)
             last = k == n - 1
             cache_key = (id(cands), last, annotation if last else None, lnb, rnb)
             entry = ev.pruned.get(cache_key)
-            # the entry keeps its list alive, so the id in the key cannot be reused
             kept = entry[1] if entry is not None and entry[0] is cands else None
             if kept is None:
-                static_key = (id(cands), last, annotation if last else None)
-                known = ev.static.get(static_key)
-                if known is not None and known[0] is cands:
-                    static = known[1]
-                else:
-                    static = [local(ch, k) + ev.frequency(ch) for ch, _, _ in cands]
-                    ev.static[static_key] = (cands, static)
-                scores = list(static)
-                if lnb:
-                    doc, gen = ev.after(lnb), _general().after.get(_simple(lnb), frozenset())
-                    for ci, (ch, _, _) in enumerate(cands):
-                        if _fold(ch) in doc or _simple(ch) in gen:
-                            scores[ci] += ev.pair(lnb, ch)
-                if rnb:
-                    doc, gen = ev.before(rnb), _general().before.get(_simple(rnb), frozenset())
-                    for ci, (ch, _, _) in enumerate(cands):
-                        if _fold(ch) in doc or _simple(ch) in gen:
-                            scores[ci] += ev.pair(ch, rnb)
+                scores = pair_scores(cands, lnb, rnb, static(cands, k))
                 order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:_BEAM]
                 kept = [cands[ci] for ci in order]
                 ev.pruned[cache_key] = (cands, kept)
             cands = kept
         pruned.append(cands)
 
+    # Viterbi over the slots; a dropped pair links the two slots around it, because the
+    # pair (trail of one, lead of the next) must be one the decoder could not read.
     layers: list[list[tuple[float, int]]] = []
     for k, cands in enumerate(pruned):
         layer: list[tuple[float, int]] = []
@@ -683,8 +706,8 @@ def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _E
             top = (-math.inf, -1)
             for pi, (score, _) in enumerate(layers[k - 1]):
                 pch, _plead, ptrail = pruned[k - 1][pi]
-                if h.gap == k - 1 and _gbk_char(ptrail, lead) is not None:
-                    continue  # the dropped pair must be one the decoder could not read
+                if (k - 1) in gaps and _gbk_char(ptrail, lead) is not None:
+                    continue
                 s = score + ev.pair(pch, ch)
                 if s > top[0]:
                     top = (s, pi)
@@ -699,18 +722,33 @@ def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _E
     for k in range(n - 1, 0, -1):
         picks.append(layers[k][picks[-1]][1])
     picks.reverse()
-    chars = [pruned[k][ci][0] for k, ci in enumerate(picks)]
+    chosen = [pruned[k][ci] for k, ci in enumerate(picks)]
+    chars = [c[0] for c in chosen]
+
+    # A guessed character is kept only if the document supports it and no other
+    # candidate (that fits the same bytes and neighbours) is nearly as well supported.
     weak: list[bool] = []
-    for k, ch in enumerate(chars):
-        before = left if k == 0 else chars[k - 1]
-        after = right if k == n - 1 else chars[k + 1]
-        support = ev.pair(before, ch) + ev.pair(ch, after)
-        if k == n - 1 and annotation is not None and annotation in _readings(ch):
-            support += 3.0
-        if not slots[k].unknown:
-            support += ev.char(ch)  # its bytes are all known: being a word of the text will do
-        weak.append(support <= 0.0)
-    return _Solution(chars, total, slots, weak)
+    for k, (ch, _lead, _trail) in enumerate(chosen):
+        lnb, rnb = neighbours(k, chars)
+        cands = slots[k].candidates
+        if len(cands) == 1:
+            weak.append(ev.char(ch) + ev.pair(lnb, ch) + ev.pair(ch, rnb) <= 0.0)
+            continue
+        support = pair_scores(cands, lnb, rnb, [0.0] * len(cands))
+        if k == n - 1 and annotation is not None:
+            support = [s + (3.0 if annotation in _readings(c[0]) else -3.0) for s, c in zip(support, cands, strict=True)]
+        best = second = -math.inf
+        for ci, c in enumerate(cands):
+            if k - 1 in gaps and _gbk_char(chosen[k - 1][2], c[1]) is not None:
+                continue
+            if k in gaps and _gbk_char(c[2], chosen[k + 1][1]) is not None:
+                continue
+            if c[0] == ch:
+                best = max(best, support[ci])
+            else:
+                second = max(second, support[ci])
+        weak.append(best <= 0.0 or second > best - _CLEAR_MARGIN)
+    return _Solution(tuple(chars), total, tuple(slots), tuple(weak))
 
 
 def _plain_score(chars: str, left: str, right: str, ev: _Evidence) -> float:
@@ -729,6 +767,14 @@ def _needed_gain(sol: _Solution) -> float:
 _Reading = tuple[float, _Hypothesis, _Solution, str]
 
 
+def _acceptable(r: _Reading | None) -> bool:
+    if r is None or r[0] < _needed_gain(r[2]):
+        return False
+    weak = r[2].weak
+    # a lone "?x" may not be damage at all: only a confident reading replaces it
+    return not (len(weak) == 1 and weak[0]) and sum(weak) * 2 <= len(weak)
+
+
 def _shifted(r: _Reading | None, by: int) -> _Reading | None:
     """The same reading for the same damage ``by`` characters further on."""
     if r is None or by == 0:
@@ -738,13 +784,13 @@ def _shifted(r: _Reading | None, by: int) -> _Reading | None:
     def move(x: int | None) -> int | None:
         return None if x is None else x + by
 
-    h2 = _Hypothesis([_Byte(b.value, move(b.index)) for b in h.stream], h.end + by, h.hidden_end, h.gap,
-                     h.lead_choices)
-    slots = [_Slot(sl.candidates, move(sl.first), move(sl.last), sl.unknown) for sl in sol.slots]
+    stream = tuple(_Byte(b.value, move(b.index)) for b in h.stream)
+    h2 = _Hypothesis(stream, h.end + by, h.hidden_end, h.gaps, h.lead_choices)
+    slots = tuple(_Slot(sl.candidates, move(sl.first), move(sl.last)) for sl in sol.slots)
     return gain, h2, _Solution(sol.chars, sol.score, slots, sol.weak), restored
 
 
-def _best_reading(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) -> _Reading | None:
+def _best_reading(text: str, i: int, left: str, hs: Iterable[_Hypothesis], ev: _Evidence) -> _Reading | None:
     """The hypothesis that gains most over the text as shown, with what it restores."""
     best: _Reading | None = None
     for h in hs:
@@ -766,10 +812,37 @@ def _best_reading(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evid
         sol = _solve(h, left, right, annotation, ev)
         if sol is None:
             continue
-        gain = sol.score - _plain_score(text[i : h.end], left, right, ev)
-        gain -= _GAP_COST if h.gap is not None else 0.0
-        if best is None or gain > best[0]:
+        gain = sol.score - _plain_score(text[i : h.end], left, right, ev) - _GAP_COST * len(h.gaps)
+        if best is None or gain > best[0] or (gain == best[0] and sum(sol.weak) < sum(best[2].weak)):
             best = (gain, h, sol, restored)
+    return best
+
+
+def _search(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) -> _Reading | None:
+    """The best reading of one run, widening the search only as far as needed."""
+    # A dropped pair right after the marker swallows a whole character; it is cheap to
+    # look for, and otherwise that character would vanish without a trace.
+    first = [_with_gaps(h, [1]) for h in hs if not h.hidden_end and len(h.stream) >= 2]
+    best = _best_reading(text, i, left, [*hs, *first], ev)
+    if best is not None and not any(best[2].weak) and _acceptable(best):
+        return best
+    # Otherwise one, then two, dropped pairs anywhere, where the plain readings came close
+    # or the stray pinyin says a run is there (these searches are much wider).
+    if not ((best is not None and best[0] > -_GAP_COST) or hs[0].lead_choices is not None):
+        return best
+    for count in (1, 2):
+        wider = []
+        for h in hs:
+            slots = (len(h.stream) + 1) // 2
+            if h.hidden_end or slots > _MAX_GAP_SLOTS // count:
+                continue
+            for ks in combinations(range(1, slots), count):
+                wider.append(_with_gaps(h, ks))
+        found = _best_reading(text, i, left, wider, ev)
+        if found is not None and (best is None or found[0] > best[0]):
+            best = found
+        if best is not None and not any(best[2].weak) and _acceptable(best):
+            break
     return best
 
 
@@ -794,40 +867,26 @@ def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
         if key in solved:
             best = _shifted(solved[key], i)
         else:
-            best = _best_reading(text, i, left, hs, ev)
-            # Look for a dropped pair only where the plain readings came close or the stray
-            # pinyin says a run is there: that search is much wider.
-            promising = (best is not None and best[0] > -_GAP_COST) or hs[0].lead_choices is not None
-            if promising and (best is None or any(best[2].weak) or best[0] < _needed_gain(best[2])):
-                near: set[int] | None = None
-                if best is not None and any(best[2].weak):
-                    near = set()
-                    for slot, weak in zip(best[2].slots, best[2].weak, strict=True):
-                        if weak and slot.first is not None and slot.last is not None:
-                            near.update(range(slot.first - 1, slot.last + 2))
-                gapped = _best_reading(text, i, left, _with_gaps(hs, near), ev)
-                if gapped is not None and (best is None or gapped[0] > best[0]):
-                    best = gapped
+            best = _search(text, i, left, hs, ev)
             solved[key] = _shifted(best, -i)
         # Keep the repair only when it reads clearly better than the text as it stands.
-        if best is None or best[0] < _needed_gain(best[2]):
+        if best is None or not _acceptable(best):
             continue
         _, h, sol, restored = best
         pieces: list[Piece] = []
-        unrecoverable = False
         for k, ch in enumerate(sol.chars):
             slot = sol.slots[k]
-            a = slot.first if slot.first is not None else (i if k == 0 else h.end - 1)
-            b = (slot.last if slot.last is not None else a) + 1
-            if sol.weak[k]:
-                ch = UNRECOVERABLE
-                unrecoverable = True
-            pieces.append((ch, a, b))
+            if slot.first is None or slot.last is None:
+                # made from bytes nobody saw: the empty span between its neighbours
+                at = sol.slots[k - 1].last if k and sol.slots[k - 1].last is not None else i
+                pieces.append((UNRECOVERABLE if sol.weak[k] else ch, at + 1, at + 1))
+                continue
+            pieces.append((UNRECOVERABLE if sol.weak[k] else ch, slot.first, slot.last + 1))
         if restored:
             pieces.append((restored, h.end - 1, h.end))
         edits.append((i, h.end, pieces))
         a, b = ms.span(i, h.end)
-        kind = "mojibake_unrecoverable" if unrecoverable else "mojibake"
+        kind = "mojibake_unrecoverable" if any(sol.weak) else "mojibake"
         log.add_source(kind, a, b, ms.source[a:b], "".join(p[0] for p in pieces))
         done = h.end
     return ms.edit(edits)
@@ -1046,14 +1105,18 @@ def _drop_furniture(ms: _Mapped, log: _Log) -> _Mapped:
 # Step 7: PDF text joining
 # --------------------------------------------------------------------------------------
 
-_J = f"{_CJK}{_CJK_PUNCT},.;:!?()%"  # what a stray single space between CJK text may touch
+_C = f"[{_CJK}{_CJK_PUNCT}]"
+_P = "[,;:!?()%]"  # full-width punctuation, narrowed by NFKC
 _SPACE_CJK_RE = re.compile(
-    f"(?<=[{_CJK}{_CJK_PUNCT}])(?<!  ) (?=[{_J}])(?! )"
-    f"|(?<=[{_J}])(?<!  ) (?=[{_CJK}{_CJK_PUNCT}])(?! )"
-    f"|(?<=[0-9])(?<!  ) (?=[{_CJK}{_CJK_PUNCT}])"
-    # a CJK character before a number joins only when the number is inside prose
-    f"|(?<=[{_CJK}{_CJK_PUNCT},:;(])(?<!  ) (?=[0-9][0-9.,%\\-]*(?: ?[{_CJK}{_CJK_PUNCT}]))"
+    # (a single space only: runs of two or more, and tabs, separate table cells)
+    f"(?<={_C}) (?={_C}|{_P})|(?<={_P}) (?={_C})"
+    f"|(?<=[0-9]) (?={_C}|[,;:!?)%])"
+    # a CJK character before a number joins only where the number sits inside prose
+    f"|(?<={_C}|{_P}) (?=[0-9][0-9.,:/%-]* ?(?:{_C}|{_P}))"
 )
+# A line of short CJK words separated by single spaces is a table header laid out in
+# columns ("社会 法律"), not prose with stray spaces: leave it alone.
+_COLUMN_WORDS_RE = re.compile(f"^[{_CJK}]{{2,8}}(?: [{_CJK}]{{2,8}})+$", re.M)
 _HEADING_START_RE = re.compile(
     "^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|第[一二三四五六七八九十]{1,3}[章节条部分])"
 )
@@ -1061,14 +1124,27 @@ _WRAP_STOP = "。；：！？;:!?"
 
 
 def _width(ch: str) -> int:
-    return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
+    if ch == " ":
+        return 0  # pdftotext's spaces are gaps around numbers, not typeset width
+    # ambiguous-width characters (“”—…) are set full-width in Chinese text
+    return 2 if unicodedata.east_asian_width(ch) in "WFA" else 1
 
 
 def _join_pdf_text(ms: _Mapped, log: _Log) -> _Mapped:
+    # Wrapped lines first: a number split from its unit across a line end ("大道 90" /
+    # "号") only becomes "90号" once the lines are one.
     ms = _join_wrapped_lines(ms, log)
-    if " " in ms.text:
-        ms = ms.sub(_SPACE_CJK_RE, lambda m: "")
-    return ms
+    if " " not in ms.text:
+        return ms
+    protected = [(m.start(), m.end()) for m in _COLUMN_WORDS_RE.finditer(ms.text)]
+
+    def drop(m: re.Match[str]) -> str | None:
+        at = m.start()
+        if protected and any(a <= at < b for a, b in protected):
+            return None
+        return ""
+
+    return ms.sub(_SPACE_CJK_RE, drop)
 
 
 _WIDE: dict[str, int] = {}
@@ -1112,14 +1188,17 @@ def _join_wrapped_lines(ms: _Mapped, log: _Log) -> _Mapped:
     long_widths = [w for w in widths if w > 30]
     if len(long_widths) < 8:
         return ms
-    # the most common *band* of widths, since justified lines wobble by a character or two
+    # A full line is as wide as the most common width or a little narrower: justified
+    # lines with narrow punctuation wobble by a character or two.
     counts = Counter(long_widths)
-    band = max(sorted(counts), key=lambda c: sum(counts.get(c + d, 0) for d in range(-2, 3)))
-    full = sum(counts.get(band + d, 0) for d in range(-2, 3))
-    # Only a document whose prose really was wrapped at one width gets joined.
-    if full < 8 or full < 0.4 * len(long_widths):
+    mode = max(sorted(counts), key=lambda c: sum(counts.get(c + d, 0) for d in range(-2, 3)))
+    low, high = mode - max(4, mode // 12), mode + 4
+    full = sum(n for w, n in counts.items() if low <= w <= high)
+    over = sum(n for w, n in counts.items() if w > high)
+    # Only a document whose prose really was wrapped at one width gets joined: many lines
+    # of that width and hardly any longer (web text has paragraphs of any length).
+    if full < 8 or full < 0.5 * len(long_widths) or over > 0.1 * len(long_widths):
         return ms
-    tolerance = max(3, band // 12)
     edits: list[tuple[int, int, Replacement]] = []
     for k in range(len(lines) - 1):
         a, b = lines[k]
@@ -1128,7 +1207,7 @@ def _join_wrapped_lines(ms: _Mapped, log: _Log) -> _Mapped:
         nxt = text[na:nb].lstrip(" ")
         if not line or not nxt or "\t" in line or "\t" in nxt:
             continue
-        if abs(widths[k] - band) > tolerance or widths[k] > band + tolerance:
+        if not low <= widths[k] <= high:
             continue
         if line[-1] in _WRAP_STOP:
             continue

@@ -18,7 +18,7 @@ digits; its span is the negation phrase that states it (``未收到政府信息�
 from __future__ import annotations
 
 import re
-from bisect import bisect_left, bisect_right
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 
 from .document import Candidate
@@ -32,7 +32,6 @@ __all__ = ["sentence_candidates"]
 # A printed number. Thousands separators only count when followed by exactly three digits,
 # so ``共25,其中`` reads as 25. The look-arounds stop a match inside a longer number.
 _NUM = r"(?<![\d.])(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)(?![\d])"
-_NUM_NC = _NUM.replace("(?P<num>", "(?:")  # same shape, no capture (for look-aheads)
 
 # Filler words that may sit between a label and its figure (共25条, 为0, 达12场).
 _FILL = r"\s*[:：]?\s*(?:共计|合计|总计|共有|共|计|为|达|有)?\s*"
@@ -69,10 +68,7 @@ _QUALIFIED_SUBTOTAL = re.compile(r"其中")
 
 def _parse_number(s: str) -> int | float:
     s = s.replace(",", "")
-    if "." in s:
-        value = float(s)
-        return int(value) if value.is_integer() and s.endswith(".0") else value
-    return int(s)
+    return float(s) if "." in s else int(s)
 
 
 _FLOAT_PATHS = frozenset({"fees.amount_yuan", "budget.special_wan"})
@@ -108,10 +104,9 @@ class _Collector:
 
     # -- context -----------------------------------------------------------------------
     def sentence(self, pos: int) -> tuple[int, int]:
-        i = bisect_right(self._bounds, pos)
+        i = bisect_right(self._bounds, pos)  # first boundary after pos
         start = self._bounds[i - 1] if i > 0 else 0
-        j = bisect_left(self._bounds, pos + 1)
-        end = self._bounds[j] if j < len(self._bounds) else len(self.text)
+        end = self._bounds[i] if i < len(self._bounds) else len(self.text)
         return start, end
 
     def prefix(self, pos: int) -> str:
@@ -150,12 +145,13 @@ class _Collector:
 
 
 class _Rule:
-    """One regular rule: a pattern with a ``num`` group, the path it feeds and its guards.
+    """One regular rule: a pattern with a ``num`` (and usually ``unit``) group, the path it
+    feeds and its guards.
 
-    ``units`` lists the units accepted after the number; a figure without a unit is taken
-    only when ``unit_optional`` and punctuation closes it. ``subtotal_guard`` drops figures
-    that follow ``其中`` in the same sentence (parts, not the total). ``cumulative`` lets a
-    ``累计`` earlier in the sentence move the figure to ``cumulative.<path>``.
+    ``subtotal_guard`` drops figures that follow ``其中`` in the same sentence (parts, not the
+    total). ``cumulative`` lets a ``累计`` earlier in the sentence move the figure to
+    ``cumulative.<path>`` and reads a trailing ``…,历年累计N`` as that path's cumulative value.
+    ``scale`` converts the printed unit to the path's unit; ``reject`` is a last veto.
     """
 
     __slots__ = (
@@ -227,6 +223,10 @@ _TRAILING_CUM = re.compile(
 )
 
 
+_DIGIT = re.compile(r"\d")
+_PARENTHESISED = re.compile(r"[(（][^)）]*[)）]")
+
+
 def _trailing_cumulative(c: _Collector, path: str, pos: int, origin_unit: str | None) -> None:
     """Read ``…,历年累计574条`` after a figure for ``path`` as ``cumulative.<path>``."""
     _, send = c.sentence(pos)
@@ -236,7 +236,7 @@ def _trailing_cumulative(c: _Collector, path: str, pos: int, origin_unit: str | 
     # Another labelled figure between the two would own the bare one; only take it when the
     # gap holds nothing but parenthesised detail or punctuation.
     gap = c.text[pos : m.start("num")]
-    if re.search(r"\d", re.sub(r"[(（][^)）]*[)）]", "", gap)):
+    if _DIGIT.search(_PARENTHESISED.sub("", gap)):
         return
     s, e = m.span("num")
     if c.approximate(s, e):
@@ -273,7 +273,7 @@ _PROACTIVE = re.compile(
 
 # What a ``通过…`` in front of the figure names. One named channel makes the figure that
 # channel's count; several channels (``通过网站、微博等``) still describe the total.
-_VIA = re.compile(r"通过(?P<via>[^。;；]{0,25}?)(?:等)?(?:渠道|方式|形式|平台|载体)?\s*$")
+_VIA = re.compile(r"通过(?P<via>[^,，。;；]{0,25}?)(?:等)?(?:渠道|方式|形式|平台|载体)?\s*$")
 _CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("website", re.compile(r"网站|门户网|政务网|网页")),
     ("weibo", re.compile(r"微博")),
@@ -392,9 +392,12 @@ def _emit_simple(c: _Collector, m: re.Match[str], path: str, rule: str, *, cumul
 _APP_GAP_OK = re.compile(r"(?:各类|有关|相关|关于|的|了|依|本机关|本单位|群众|公民|法人|和其他组织|、)*")
 
 
+_OTHER_REQUEST = re.compile(r"复议|诉讼|举报|投诉|信访|申诉")
+
+
 def _reject_gap(c: _Collector, m: re.Match[str]) -> bool:
     gap = m.groupdict().get("gap") or ""
-    if "公开" in gap and not re.search(r"复议|诉讼|举报|投诉|信访|申诉", gap):
+    if "公开" in gap and not _OTHER_REQUEST.search(gap):
         return False
     return _APP_GAP_OK.fullmatch(gap) is None
 
@@ -464,12 +467,21 @@ _APPLICATION_RULES: tuple[_Rule, ...] = (
         r"(?:受理办结|申请办结|办结(?:政府信息公开)?申请)(?:数)?" + _FILL + _NUM + _APP_UNITS,
         subtotal_guard=True,
     ),
+    # ``已办结46件`` in text about requests; ``当场办结``/``按时办结`` are other figures.
+    _Rule(
+        "applications.completed",
+        "applications_completed",
+        r"(?<![场时期内])(?:已|共|均已)?办结(?:数)?" + _FILL + _NUM + _APP_UNITS,
+        subtotal_guard=True,
+        reject=lambda c, m: not _about_applications(c, m.start()),
+    ),
     _Rule(
         "applications.answered",
         "applications_answered",
         r"(?<![待未])(?:已)?答复(?:申请)?(?:件数|总数|数量|数)?" + _FILL + _NUM + _APP_UNITS_OPT,
         subtotal_guard=True,
-        reject=lambda c, m: "\n" in c.text[m.start() : m.start("num")] and m.group("unit") is None,
+        reject=lambda c, m: ("\n" in c.text[m.start() : m.start("num")] and m.group("unit") is None)
+        or not _about_applications(c, m.start()),
     ),
 )
 
@@ -480,7 +492,8 @@ _OUTCOME_LABELS: tuple[tuple[str, str], ...] = (
     ("not_gov_info", r"不是《?条例》?所指(?:的)?政府信息|非《条例》所指(?:的)?政府信息"),
     ("not_exist", r"(?:申请)?(?:的)?(?:政府)?信息不存在"),
     ("not_this_agency", r"不属于本(?:行政)?(?:机关|单位|部门)(?:公开|职责|掌握)?(?:的)?(?:范围)?"),
-    ("already_public", r"(?:属于)?已(?:经)?主动公开(?:的)?(?:范围)?"),
+    # ``已主动公开政府信息1200条`` is a proactive figure: the outcome needs 属于 or 范围.
+    ("already_public", r"属于已(?:经)?主动公开(?:的)?(?:范围)?|已(?:经)?主动公开(?:的)?范围"),
     ("partial", r"(?:同意)?部分(?:予以)?公开"),
     ("denied", r"不予(?:以)?公开|不同意公开"),
     ("granted", r"(?<![不未])(?:同意|予以|准予)公开"),
@@ -500,10 +513,23 @@ _OUTCOME_CLASSIFY: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+_QUOTED_ALREADY_PUBLIC = re.compile(r"已(?:经)?主动公开")
+_REFUSAL = re.compile(r"不(?:予|同意)")
+
+
+def _about_applications(c: _Collector, pos: int) -> bool:
+    """Outcome and answer counts only in text about requests: ``予以公开112条`` elsewhere is not
+    an answer to a request. The sentence or the 150 characters before it must say 申请."""
+    s, e = c.sentence(pos)
+    return "申请" in c.text[max(0, s - 150) : e]
+
+
 def _classify_outcome(label: str) -> str | None:
+    if _QUOTED_ALREADY_PUBLIC.fullmatch(label):
+        return "already_public"  # ``“已主动公开”23件``: the quotes make it a label
     for name, rx in _OUTCOME_CLASSIFY:
         if rx.search(label):
-            if name == "granted" and re.search(r"不(?:予|同意)", label):
+            if name == "granted" and _REFUSAL.search(label):
                 continue
             return name
     return None
@@ -513,11 +539,13 @@ def _rule_outcomes(c: _Collector) -> None:
     for m in _OUTCOME.finditer(c.text):
         if m.group("unit") is None and "\n" in c.text[m.start() : m.start("num")]:
             continue
+        if not _about_applications(c, m.start()):
+            continue
         name = next(n for n, _ in _OUTCOME_LABELS if m.group(n))
         _emit_simple(c, m, f"applications.outcome.{name}", "application_outcome")
     for m in _QUOTED_OUTCOME.finditer(c.text):
         quoted = _classify_outcome(m.group("label"))
-        if quoted is not None:
+        if quoted is not None and _about_applications(c, m.start()):
             _emit_simple(c, m, f"applications.outcome.{quoted}", "application_outcome_quoted")
 
 
@@ -530,11 +558,31 @@ _COMPLETED_TIMING = re.compile(
 
 def _rule_completed_timing(c: _Collector) -> None:
     for m in _COMPLETED_TIMING.finditer(c.text):
-        s, e = c.sentence(m.start())
-        if "申请" not in c.text[s:e]:
+        if not _about_applications(c, m.start()):
             continue
         path = "applications.completed_extended" if m.group("kind") == "延期" else "applications.completed_on_time"
         _emit_simple(c, m, path, "applications_completed_timing")
+
+
+# Reasons given for 不予公开 (legacy table rows), read only in text about requests.
+_DENIED_REASONS: tuple[tuple[str, str], ...] = (
+    ("state_secret", r"涉及国家秘密|属于国家秘密"),
+    ("commercial_secret", r"涉及商业秘密|属于商业秘密"),
+    ("privacy", r"涉及个人隐私|属于个人隐私"),
+    ("security_stability", r"危及国家安全、?公共安全、?经济安全(?:和|、)?社会稳定"),
+    ("other_law", r"法律法规规定的其他情形"),
+)
+_DENIED_REASON = re.compile(
+    r"(?:" + "|".join(f"(?P<{n}>{rx})" for n, rx in _DENIED_REASONS) + r")(?:的)?" + _FILL + _NUM + _APP_UNITS
+)
+
+
+def _rule_denied_reasons(c: _Collector) -> None:
+    for m in _DENIED_REASON.finditer(c.text):
+        if not _about_applications(c, m.start()):
+            continue
+        name = next(n for n, _ in _DENIED_REASONS if m.group(n))
+        _emit_simple(c, m, f"applications.denied_reason.{name}", "denied_reason")
 
 
 # ---------------------------------------------------------------------------------------
@@ -554,6 +602,10 @@ _ZERO_APPLICATIONS = re.compile(
 _NEGATION = re.compile(
     r"(?<!尚)(?:未发生|没有发生|未出现|没有出现|未存在|不存在|未有|没有|未收到|没有收到|未接到|未接受|未受理|无)"
 )
+_NOT_A_DENIAL = re.compile(r"正当理由|法定|需|须")
+_OUTCOME_DENIAL = re.compile(r"(?:案件)?(?:被纠错|被撤销|败诉)")
+# The denial reaches to the end of its clause; a figure also ends it (``无…2件`` is a count).
+_CLAUSE_STOP = re.compile(r"[,，。;；!！?？\n\d]")
 _REMEDIES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("review.total", re.compile(r"(?:行政)?复议")),
     ("litigation.total", re.compile(r"(?:行政)?诉讼")),
@@ -561,12 +613,15 @@ _REMEDIES: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
+_DISCLOSURE_WORDS = re.compile(r"信息公开|依申请公开|公开申请")
+
+
 def _about_disclosure(c: _Collector, pos: int) -> bool:
     """Review/litigation/complaint figures count only when tied to disclosure: the sentence, or
     the text just before it (a heading such as ``因政府信息公开申请行政复议…的情况``), says so.
     A 司法局 report's ``办理行政复议案件35件`` is its general caseload."""
     s, e = c.sentence(pos)
-    return bool(re.search(r"信息公开|依申请公开|公开申请", c.text[max(0, s - 150) : e]))
+    return bool(_DISCLOSURE_WORDS.search(c.text[max(0, s - 150) : e]))
 
 
 def _rule_zero_remedies(c: _Collector) -> None:
@@ -574,14 +629,13 @@ def _rule_zero_remedies(c: _Collector) -> None:
     for m in _NEGATION.finditer(text):
         if c.in_table_line(m.start()) or not _about_disclosure(c, m.start()):
             continue
-        stop = re.compile(r"[,，。;；!！?？\n\d]")
-        sm = stop.search(text, m.end())
+        sm = _CLAUSE_STOP.search(text, m.end())
         clause_end = sm.start() if sm else len(text)
         clause_end = min(clause_end, m.end() + 45)
         clause = text[m.end() : clause_end]
         # ``无正当理由…``, ``未经复议直接起诉`` (a table header) and similar are not denials of a
         # case; the remedy must be the thing that did not happen.
-        if re.match(r"正当理由|法定|需|须", clause):
+        if _NOT_A_DENIAL.match(clause):
             continue
         for path, rx in _REMEDIES:
             km = rx.search(clause)
@@ -589,7 +643,7 @@ def _rule_zero_remedies(c: _Collector) -> None:
                 continue
             # ``未发生…复议案件被纠错`` would deny an outcome, not the case itself.
             after = clause[km.end() : km.end() + 6]
-            if re.match(r"(?:案件)?(?:被纠错|被撤销|败诉)", after):
+            if _OUTCOME_DENIAL.match(after):
                 continue
             kend = m.end() + km.end()
             final = ("cumulative." + path) if c.cumulative(m.start()) else path
@@ -648,7 +702,7 @@ _REMEDY_OUTCOME_AFTER = re.compile(_NUM + _CASE_UNITS + r"\s*(?:被)?(?P<lab>" +
 _REMEDY_CONTEXT = re.compile(r"(?P<review>复议)|(?P<litigation>诉讼|起诉)|(?P<complaints>举报|投诉|申诉)")
 
 
-def _outcome_key(label: str) -> str | None:
+def _outcome_key(label: str) -> str:
     if label.startswith(("维持", "驳回")):
         return "upheld"
     if label.startswith(("其他",)):
@@ -670,7 +724,7 @@ def _rule_remedy_outcomes(c: _Collector) -> None:
                 continue
             family = contexts[-1].lastgroup
             key = _outcome_key(m.group("lab"))
-            if key is None or family is None:
+            if family is None:
                 continue
             if key == "pending" and family != "review":
                 continue  # litigation.pending / complaints.pending are not legacy paths
@@ -686,9 +740,12 @@ def _rule_remedy_outcomes(c: _Collector) -> None:
 
 _FEE_ZERO = re.compile(
     r"(?:未|没有|不|免)收(?!到)(?:取)?(?:过)?(?:任何)?(?:[^,，。;；\d]{0,20}?)(?:费用|费)"
-    r"|未收费|(?:无|没有)(?:任何)?收费|免费提供"
+    r"|未收费|(?:无|没有)(?:任何)?收费"
     r"|收费(?:及|和)?(?:减免)?(?:情况)?\s*[:：]\s*无"
 )
+
+
+_FEE_SUBJECT = re.compile(r"信息公开|申请|查询|检索|复制|信息处理费")
 
 
 def _rule_fees(c: _Collector) -> None:
@@ -699,7 +756,7 @@ def _rule_fees(c: _Collector) -> None:
         s, e = c.sentence(m.start())
         sent = text[s:e]
         # Only fees for disclosure requests; ``不收取行政事业性收费`` is another subject.
-        if not re.search(r"信息公开|申请|查询|检索|复制|信息处理费", sent) or "行政事业性" in sent:
+        if not _FEE_SUBJECT.search(sent) or "行政事业性" in sent:
             continue
         path = "cumulative.fees.amount_yuan" if c.cumulative(m.start()) else "fees.amount_yuan"
         c.add(path, 0.0, "zero_statement", m.start(), m.end())
@@ -746,7 +803,7 @@ def _rule_budget(c: _Collector) -> None:
         if c.in_table_line(m.start()):
             continue
         # Special funds for disclosure work, not any programme's 专项经费.
-        if not re.search(r"信息|公开", m.group(0)):
+        if "信息" not in m.group(0) and "公开" not in m.group(0):
             continue
         c.add("budget.special_wan", 0.0, "zero_statement", m.start(), m.end())
 
@@ -830,6 +887,10 @@ _ARCHIVES_ELECTRONIC: tuple[re.Pattern[str], ...] = (
 )
 
 
+_DEPOSIT_VERB = re.compile(r"接收|报送|送交|移交")
+_DEPOSIT_CONTEXT = re.compile(r"档案|图书馆|查阅|报送|送交|接收")
+
+
 def _rule_archives(c: _Collector) -> None:
     text = c.text
     for m in _ARCHIVES.finditer(text):
@@ -842,25 +903,25 @@ def _rule_archives(c: _Collector) -> None:
         _emit_simple(c, m, "archives.submitted", "archives_submitted")
     for m in (m for rx in _ARCHIVES_PAPER for m in rx.finditer(text)):
         s, e = m.span("num")
-        if c.in_table_line(s) or c.approximate(s, e) or c.after_qizhong(m.start()):
+        if c.in_table_line(s) or c.approximate(s, e):
             continue
         _emit_simple(c, m, "archives.paper", "archives_paper")
         ss, se = c.sentence(m.start())
         # A deposit described only as paper files states the whole deposit.
-        if "电子" not in text[ss:se] and re.search(r"接收|报送|送交|移交", text[ss:se]):
+        if "电子" not in text[ss:se] and _DEPOSIT_VERB.search(text[ss:se]):
             _emit_simple(c, m, "archives.submitted", "archives_paper_only")
     for m in (m for rx in _ARCHIVES_ELECTRONIC for m in rx.finditer(text)):
         s, e = m.span("num")
         if c.in_table_line(s) or c.approximate(s, e):
             continue
         ss, se = c.sentence(m.start())
-        if not re.search(r"档案|图书馆|查阅|报送|送交|接收", text[ss:se]):
+        if not _DEPOSIT_CONTEXT.search(text[ss:se]):
             continue
         _emit_simple(c, m, "archives.electronic", "archives_electronic")
 
 
 _VISITORS = re.compile(
-    r"(?:现场查阅|查阅(?:点|场所|中心)?(?:共)?(?:接待)?|接待(?:[^,，。;；\d]{0,12}?)(?:查阅|来访)(?:群众|公众|人员)?)"
+    r"(?:现场查阅|查阅(?:点|场所|中心)?(?:共)?(?:接待)?|接待(?:[^,，。;；\d]{0,12}?)查阅(?:群众|公众|人员)?)"
     r"(?:[^,，。;；\d]{0,6}?)"
     + _FILL
     + _NUM
@@ -984,7 +1045,7 @@ _PERIOD = re.compile(
 # (a ``^`` would only match at the very start of the text).
 _LINE_DATE = re.compile(
     r"\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
-    r"|(?P<cy>[〇零○Ｏ一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,2})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日)\s*$"
+    r"|(?P<cy>[〇零○ＯO一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,2})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日)\s*$"
 )
 _POSTING_DATE = re.compile(
     r"(?:发布时间|发布日期|成文日期|印发日期|时间|日期)\s*[:：]\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
@@ -995,7 +1056,7 @@ _SIGNATURE_NAME = re.compile(
 
 _PHONE = re.compile(
     r"(?:联系电话|咨询电话|服务电话|办公电话|电话号码|电话|联系方式|Tel|TEL|tel)(?:\s*[(（][^)）\d]{1,6}[)）])?\s*[:：]?\s*"
-    rf"(?P<phone>(?:\d{{3,4}}\s*[{_DASHES}]\s*)?\d{{7,8}}(?!\d)|1[3-9]\d{{9}}(?!\d))"
+    rf"(?P<phone>(?:\d{{3,4}}\s*[{_DASHES}]\s*)?\d{{7,8}}(?!\d)|1[3-9]\d{{9}}(?!\d)|0\d{{9,11}}(?!\d))"
 )
 _EMAIL_LABELLED = re.compile(
     r"(?:电子邮箱|电子信箱|电子邮件|邮箱|E-?mail|e-?mail|EMAIL)\s*[:：]?\s*"
@@ -1048,6 +1109,20 @@ _DEPARTMENT_END = re.compile(
 )
 
 
+_WHITESPACE = re.compile(r"\s+")
+_TITLE_BAD_CHARS = re.compile(r"[。《》,，;；>»/|]")
+_TITLE_PREV_BAD_CHARS = re.compile(r"[。,，:：;；《》()（）\d]")
+_TITLE_BARE_START = re.compile(r"(?:19|20)\d{2}|年度报告|政府信息公开|信息公开")
+_GOV_SUFFIX = re.compile(r"(?:人民政府|政府)$")
+_TOWNSHIP_END = re.compile(r"(?:街道办事处|街道|镇|乡|苏木)$")
+_PROVINCE_END = re.compile(r"(?:省|自治区)$|^(?:北京|天津|上海|重庆)市$")
+_COUNTY_END = re.compile(r"(?:县|旗|特区|林区)$|(?<!地)区$")
+_CITY_END = re.compile(r"(?:自治州|州|盟|地区)$")
+_FIRST_YEAR = re.compile(r"(?P<y>20\d{2})\s*年")
+_DASH_RUN = re.compile(rf"\s*[{_DASHES}]\s*")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
+
+
 def _line_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
@@ -1066,14 +1141,14 @@ def _strip_span(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _nows(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _WHITESPACE.sub("", s)
 
 
 def _find_title(text: str) -> tuple[str, int, int] | None:
     spans = [sp for sp in _line_spans(text) if text[sp[0] : sp[1]].strip()]
     for idx, (ls, le) in enumerate(spans[:15]):
         line = _nows(text[ls:le])
-        if "年度报告" not in line or len(line) > 60 or re.search(r"[。《》,，;；>»/|]", line):
+        if "年度报告" not in line or len(line) > 60 or _TITLE_BAD_CHARS.search(line):
             continue
         start, end = _strip_span(text, ls, le)
         if idx > 0:
@@ -1081,11 +1156,11 @@ def _find_title(text: str) -> tuple[str, int, int] | None:
             prev = _nows(text[ps:pe])
             # A PDF title often breaks after the agency (``洪泽区人民政府`` / ``2023年政府…``) or
             # before ``年度报告``; the previous short, unpunctuated line is the first half.
-            starts_bare = re.match(r"(?:19|20)\d{2}|年度报告|政府信息公开|信息公开", line)
+            starts_bare = _TITLE_BARE_START.match(line)
             if (
                 prev
                 and len(prev) <= 30
-                and not re.search(r"[。,，:：;；《》()（）\d]", prev)
+                and not _TITLE_PREV_BAD_CHARS.search(prev)
                 and "年度报告" not in prev
                 and (starts_bare or "信息公开" not in line)
             ):
@@ -1104,7 +1179,7 @@ def _agency_from_title(title: str) -> str | None:
     name = _TITLE_YEAR.sub("", name)
     if name.endswith("人民"):  # ``XX市人民政府信息公开…``: the 政府 went with the suffix
         name += "政府"
-    name = re.sub(r"^关于", "", name)
+    name = name.removeprefix("关于")
     return name if len(name) >= 2 else None
 
 
@@ -1122,28 +1197,27 @@ def _reduce_compiler(name: str) -> str:
 
 
 def _place_base(name: str) -> str:
-    return re.sub(r"(?:人民政府|政府)$", "", name)
+    return _GOV_SUFFIX.sub("", name)
 
 
-def _level_of(name: str, text: str) -> str | None:
-    gov = re.search(r"(?:人民政府|政府)$", name)
+def _level_of(name: str) -> str | None:
+    """Administrative level read from the agency's name (the vocabulary's shape inference)."""
+    gov = _GOV_SUFFIX.search(name)
     place = _place_base(name) if gov else name
-    if not gov and _DEPARTMENT_END.search(name) and not re.search(r"(?:街道办事处)$", name):
-        return "department"
-    if re.search(r"(?:街道办事处|街道|镇|乡|苏木)$", place):
+    if not gov and _DEPARTMENT_END.search(name) and not name.endswith("街道办事处"):
+        return "department"  # a 局/委/办… that is not itself a government
+    if _TOWNSHIP_END.search(place):
         return "township"
-    if re.search(r"(?:省|自治区)$", place) or re.fullmatch(r"(?:北京|天津|上海|重庆)市", place):
+    if _PROVINCE_END.search(place):
         return "province"
-    if re.search(r"(?:县|旗|特区|林区)$", place) or (re.search(r"区$", place) and not place.endswith("地区")):
+    if _COUNTY_END.search(place):
         return "county"
-    if re.search(r"(?:自治州|州|盟|地区)$", place):
+    if _CITY_END.search(place):
         return "city"
     if place.endswith("市"):
-        # A 市 inside another 市/州 (``三明市永安市``) or one the text calls 县级市 is a county.
-        inner = place[:-1]
-        if re.search(r"[市州盟]", inner) or "县级市" in text:
-            return "county"
-        return "city"
+        # A 市 named inside another 市/州/盟 (``三明市永安市``) is county-level; a bare 市 is
+        # taken as prefecture-level, since county-level cities cannot be told apart by name.
+        return "county" if any(ch in place[:-1] for ch in "市州盟") else "city"
     return None
 
 
@@ -1165,7 +1239,7 @@ def _rule_meta(c: _Collector) -> None:
             c.add("meta.year", period_year[0], "period_year", period_year[1], period_year[2])
         else:
             first_para_end = text.find("\n\n", 0, 2000)
-            ym = re.search(r"(?P<y>20\d{2})\s*年", text[: first_para_end if first_para_end > 0 else 600])
+            ym = _FIRST_YEAR.search(text, 0, first_para_end if first_para_end > 0 else 600)
             if ym:
                 c.add("meta.year", int(ym.group("y")), "first_paragraph_year", *ym.span("y"))
 
@@ -1259,10 +1333,11 @@ def _rule_agency(c: _Collector, title: tuple[str, int, int] | None, signature: t
         # The fullest official form that still names the title's agency.
         chosen = max(related, key=lambda o: (len(o[0]), o[3] != "agency_title")) if related else options[0]
     else:
-        chosen = options[0] if signature is not None else options[-1]
+        # No title: the signature names the issuer; failing that, the compiler does.
+        chosen = options[0]
     name, s, e, rule = chosen
     c.add("meta.agency", name, rule, s, e)
-    level = _level_of(name, text)
+    level = _level_of(name)
     if level is not None:
         c.add("meta.level", level, "level_from_agency", s, e)
     pm = _PROVINCE_IN_NAME.match(name)
@@ -1284,7 +1359,7 @@ def _rule_contact(c: _Collector) -> None:
     text = c.text
     for m in _PHONE.finditer(text):
         raw = m.group("phone")
-        value = re.sub(rf"\s*[{_DASHES}]\s*", "-", raw)
+        value = _DASH_RUN.sub("-", raw)
         c.add("meta.contact.phone", value, "contact_phone", *m.span("phone"))
     emails = list(_EMAIL_LABELLED.finditer(text)) or list(_EMAIL_BARE.finditer(text))
     for m in emails:
@@ -1294,7 +1369,7 @@ def _rule_contact(c: _Collector) -> None:
         while e > s and text[e - 1] in "(（":
             e -= 1  # ``地址：XX路1号（邮编…`` leaves the bracket behind
         value = _nows(text[s:e])
-        if len(value) < 4 or len(value) > 60 or not re.search(rf"[{_CJK}]", value):
+        if len(value) < 4 or len(value) > 60 or not _HAS_CJK.search(value):
             continue
         c.add("meta.contact.address", value, "contact_address", s, e)
     for m in _POSTCODE.finditer(text):
@@ -1332,6 +1407,7 @@ def sentence_candidates(text: str) -> list[Candidate]:
     _run_rules(c, _APPLICATION_RULES)
     _rule_outcomes(c)
     _rule_completed_timing(c)
+    _rule_denied_reasons(c)
     _rule_zero_applications(c)
     _rule_zero_remedies(c)
     _run_rules(c, _REMEDY_RULES)

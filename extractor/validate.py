@@ -100,24 +100,42 @@ def legacy_findings(fields: Mapping[str, FieldValue], narrative: Mapping[str, li
                             message=f"{w} = {_fmt(total)} but " + ", ".join(
                                 f"{p} = {_fmt(_num(fields, p) or 0)}" for p in over) + " is larger",
                             figures=[_fig(fields, w), *(_fig(fields, p) for p in over)]))
-    # The narrative's own breakdown, checked with the narrative's figures.
-    for whole, parts in LEGACY_IDENTITIES:
-        if whole == "proactive.total":
-            continue
-        whole_stated = narrative.get(whole) or ([] if whole not in fields else None)
-        part_values = [narrative.get(p) for p in parts]
-        if not all(part_values):
-            continue
-        w_value = _num(fields, whole)
-        if whole_stated:
-            w_value = float(whole_stated[0].value)
-        if w_value is None:
-            continue
-        s = sum(float(pv[0].value) for pv in part_values if pv)
-        if abs(s - w_value) > _EPS:
-            add(Finding(field=whole, kind="sum_mismatch",
-                        message=f"the narrative's breakdown of {whole} ({_fmt(w_value)}) adds up to {_fmt(s)}",
-                        figures=[figure(pv[0], clean) for pv in part_values if pv]))
+    for f in narrative_breakdown_findings(narrative, clean):
+        add(f)
+    return findings
+
+
+# A whole stated in the prose and, right after it, its parts (其中:...): the parts the
+# prose lists must add up to it. Three parts at least, so that a lone 其中 is no breakdown.
+NARRATIVE_BREAKDOWNS: tuple[tuple[str, str], ...] = (
+    ("applications.answered", "applications.outcome."),
+    ("applications.received", "applications.channel."),
+    ("proactive.total", "proactive.category."),
+)
+_BREAKDOWN_WINDOW = 400
+
+
+def narrative_breakdown_findings(narrative: Mapping[str, list[Candidate]], clean: CleanText) -> list[Finding]:
+    findings: list[Finding] = []
+    for whole_path, part_prefix in NARRATIVE_BREAKDOWNS:
+        for whole in narrative.get(whole_path, []):
+            parts: dict[str, Candidate] = {}
+            for path, cands in narrative.items():
+                if not path.startswith(part_prefix):
+                    continue
+                near = [c for c in cands if whole.end <= c.start <= whole.end + _BREAKDOWN_WINDOW]
+                if near:
+                    parts[path] = near[0]
+            if len(parts) < 3 or (whole_path == "proactive.total" and part_prefix + "other" not in parts):
+                continue
+            total = float(whole.value)
+            s = sum(float(c.value) for c in parts.values())
+            if abs(s - total) > _EPS:
+                findings.append(Finding(
+                    field=whole_path, kind="sum_mismatch",
+                    message=f"the narrative states {whole_path} = {_fmt(total)} and lists parts adding up to {_fmt(s)}",
+                    figures=[figure(whole, clean), *(figure(c, clean) for c in parts.values())]))
+                break
     return findings
 
 

@@ -52,21 +52,13 @@ def join_wraps(text: str) -> str:
     return "\n".join(out)
 
 
-def values(text: str, path: str) -> list[Any]:
-    return [c.value for c in sentence_candidates(clean(text)) if c.path == path]
-
-
-def paths(text: str) -> set[str]:
-    return {c.path for c in sentence_candidates(clean(text))}
-
-
 # ---------------------------------------------------------------------------------------
 # Span discipline, checked for every candidate of every test text
 # ---------------------------------------------------------------------------------------
 
 _NEGATION_MARK = re.compile(r"未|无|没有|不|免")
+_DATE_IN_WORDS = re.compile(r"[〇零○O一二三四五六七八九]{4}年[一二三四五六七八九十]{1,2}月[一二三四五六七八九十]{1,3}日")
 _DATE_PRINTED = re.compile(r"((?:19|20)\d{2})?\s*年?\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日|(\d{4})-(\d{1,2})-(\d{1,2})")
-_ZERO_WORDS = ("无",)
 
 
 def _squash(s: str) -> str:
@@ -78,6 +70,8 @@ def check_span(text: str, cand: Candidate) -> None:
     printed = text[cand.start : cand.end]
     assert 0 <= cand.start < cand.end <= len(text), cand
     if cand.path.startswith("meta.period") or cand.path == "meta.published":
+        if _DATE_IN_WORDS.fullmatch(printed):
+            return  # 二〇二〇年一月十五日; the value is checked by the test that prints it
         m = _DATE_PRINTED.search(printed)
         assert m, (cand, printed)
         y, mo, d = (m.group(1), m.group(2), m.group(3)) if m.group(2) else (m.group(4), m.group(5), m.group(6))
@@ -97,7 +91,7 @@ def check_span(text: str, cand: Candidate) -> None:
     else:
         # A stated zero: the span is the words that state it.
         assert cand.value == 0, (cand, printed)
-        assert _NEGATION_MARK.search(printed) or printed in _ZERO_WORDS, (cand, printed)
+        assert _NEGATION_MARK.search(printed), (cand, printed)
 
 
 def candidates_checked(text: str) -> list[Candidate]:
@@ -108,6 +102,11 @@ def candidates_checked(text: str) -> list[Candidate]:
         assert cand.method == "sentence" and cand.rule
         check_span(text, cand)
     return cands
+
+
+def values(text: str, path: str) -> list[Any]:
+    """Values found for ``path`` in already-clean ``text`` (spans checked on the way)."""
+    return [c.value for c in candidates_checked(text) if c.path == path]
 
 
 # ---------------------------------------------------------------------------------------
@@ -149,20 +148,24 @@ POSITIVE: list[tuple[str, str, Any]] = [
     ("其他形式申请1件。", "applications.channel.other", 1),
     ("历年累计收到政府信息公开申请56件。", "cumulative.applications.received", 56),
     ("受理申请的数量：7；", "applications.received", 7),
-    ("同意公开6件，同意部分公开2件，不予公开1件。", "applications.outcome.granted", 6),
-    ("同意公开6件，同意部分公开2件，不予公开1件。", "applications.outcome.partial", 2),
-    ("同意公开6件，同意部分公开2件，不予公开1件。", "applications.outcome.denied", 1),
+    ("对申请的答复中，同意公开6件，同意部分公开2件，不予公开1件。", "applications.outcome.granted", 6),
+    ("对申请的答复中，同意公开6件，同意部分公开2件，不予公开1件。", "applications.outcome.partial", 2),
+    ("对申请的答复中，同意公开6件，同意部分公开2件，不予公开1件。", "applications.outcome.denied", 1),
     ("属于已主动公开范围的4件；不属于本行政机关公开范围3件；申请信息不存在2件。",
      "applications.outcome.already_public", 4),
     ("属于已主动公开范围的4件；不属于本行政机关公开范围3件；申请信息不存在2件。",
      "applications.outcome.not_this_agency", 3),
     ("属于已主动公开范围的4件；不属于本行政机关公开范围3件；申请信息不存在2件。", "applications.outcome.not_exist", 2),
-    ("“不是《条例》所指政府信息”1件", "applications.outcome.not_gov_info", 1),
-    ("告知作出更改补充1件，告知通过其他途径办理2件。", "applications.outcome.supplement", 1),
-    ("告知作出更改补充1件，告知通过其他途径办理2件。", "applications.outcome.other_channel", 2),
+    ("办理申请的结果：“不是《条例》所指政府信息”1件", "applications.outcome.not_gov_info", 1),
+    ("答复申请时，告知作出更改补充1件，告知通过其他途径办理2件。", "applications.outcome.supplement", 1),
+    ("答复申请时，告知作出更改补充1件，告知通过其他途径办理2件。", "applications.outcome.other_channel", 2),
     ("已答复申请15件，按时办结15件。", "applications.answered", 15),
     ("已答复申请15件，按时办结15件。", "applications.completed_on_time", 15),
     ("全年受理办结9件。", "applications.completed", 9),
+    ("共受理政府信息公开申请46件，已办结46件，其中延期办结2件。", "applications.completed", 46),
+    ("共受理政府信息公开申请46件，已办结46件，其中延期办结2件。", "applications.completed_extended", 2),
+    ("对申请不同意公开3件（其中涉及国家秘密1件，涉及商业秘密2件）", "applications.denied_reason.state_secret", 1),
+    ("对申请不同意公开3件（其中涉及国家秘密1件，涉及商业秘密2件）", "applications.denied_reason.commercial_secret", 2),
     # stated zeros
     ("本年度，我局未收到政府信息公开申请。", "applications.received", 0),
     ("本年度无政府信息公开申请。", "applications.received", 0),
@@ -212,6 +215,9 @@ POSITIVE: list[tuple[str, str, Any]] = [
     ("向县档案馆、图书馆报送政府信息公开文件215条。", "archives.submitted", 215),
     ("全年向市档案馆报送纸质文件120份。", "archives.paper", 120),
     ("全年向市档案馆报送纸质文件120份。", "archives.submitted", 120),
+    ("向市档案馆报送文件560份，其中纸质文件300份，电子文件260份。", "archives.submitted", 560),
+    ("向市档案馆报送文件560份，其中纸质文件300份，电子文件260份。", "archives.paper", 300),
+    ("向市档案馆报送文件560份，其中纸质文件300份，电子文件260份。", "archives.electronic", 260),
     ("信息查阅点全年接待群众查阅300人次。", "reading_points.visitors", 300),
     ("现场查阅30人次。", "reading_points.visitors", 30),
 ]
@@ -256,9 +262,14 @@ NEGATIVE: list[tuple[str, str]] = [
     ("未经复议直接起诉", "litigation.total"),
     ("不收取行政事业性收费的项目有3项。", "fees.amount_yuan"),
     ("扶贫专项经费500万元。", "budget.special_wan"),
+    ("对涉及群众切身利益的信息予以公开112条。", "applications.outcome.granted"),
+    ("截至目前，已主动公开政府信息1200条。", "applications.outcome.already_public"),
+    ("通过网站改版，全年主动公开政府信息300条。", "proactive.channel.website"),
     ("刊出政务公开栏4期。", "gazette.issues"),
     ("网站政府信息公开专栏访问量235.8446万人次。", "reading_points.visitors"),
     ("承诺件按期办结率100%。", "applications.completed_on_time"),
+    ("县行政服务中心当场办结195978件。", "applications.completed"),
+    ("全年信访举报投诉类申请3件；办理环境信访投诉2345件。", "complaints.total"),
 ]
 
 
@@ -295,7 +306,7 @@ def test_full_width_and_ascii_punctuation_read_alike() -> None:
 
 
 def test_outcome_labels_in_quotes() -> None:
-    text = clean("其中：“已主动公开”23件，占46%；“同意公开”4件；“非政府信息、政府信息不存在或者不属于本部门所掌握的信息”3件，占6%。")
+    text = clean("受理申请50件。其中：“已主动公开”23件，占46%；“同意公开”4件；“非政府信息、政府信息不存在或者不属于本部门所掌握的信息”3件，占6%。")
     got = {c.path: c.value for c in candidates_checked(text)}
     assert got["applications.outcome.already_public"] == 23
     assert got["applications.outcome.granted"] == 4
@@ -509,41 +520,88 @@ def test_corpus_values_match_gold(report: Report) -> None:
         assert not bad, f"{report.name}: {path} gold={report.gold[path]!r} got {bad}"
 
 
-# Paths the rules are written to read from prose.
-TARGETED_PREFIXES = (
-    "meta.", "proactive.total", "proactive.category.", "proactive.channel.", "applications.",
-    "review.total", "review.upheld", "review.corrected", "review.other", "review.pending",
-    "litigation.total", "litigation.upheld", "litigation.corrected", "litigation.other",
-    "complaints.total", "responses.", "fees.", "budget.", "staff.", "gazette.issues",
-    "archives.", "reading_points.visitors",
+# Gold fields each report states in its PROSE (read off the reports by hand; table-only
+# facts excluded, and so are prose figures that the gold overrides with a table value under a
+# ``conflict`` finding). This is what the sentence rules are meant to recall.
+_META_COMMON = ("meta.title", "meta.agency", "meta.year", "meta.level", "meta.period_start", "meta.period_end")
+_CONTACT = ("meta.contact.phone", "meta.contact.email", "meta.contact.address", "meta.contact.postcode")
+_CATEGORIES = tuple(
+    f"proactive.category.{n}"
+    for n in ("institutional", "policy", "planning", "licensing", "major_projects", "livelihood",
+              "welfare", "land_env", "sci_edu_health", "safety")
 )
+_HUAIAN = (
+    *_META_COMMON, *_CONTACT, "responses.interpretations", "responses.press_conferences", "gazette.issues",
+    "litigation.total", "litigation.upheld", "litigation.corrected", "litigation.other", "fees.amount_yuan",
+    "review.total", "review.upheld", "review.corrected", "review.other", "review.pending",
+)
+_HONGZE = (*_META_COMMON, *_CONTACT, "proactive.total", "fees.amount_yuan")
+NARRATIVE: dict[str, tuple[str, ...]] = {
+    "000_41f24ceff2be76ae.txt": (
+        *_META_COMMON, "meta.province", "meta.contact.phone", "meta.contact.address", "meta.contact.postcode",
+        "proactive.total", "cumulative.proactive.total", *(p for p in _CATEGORIES if not p.endswith("licensing")),
+        "archives.submitted", "applications.received", "fees.amount_yuan", "cumulative.fees.amount_yuan",
+        "review.total", "litigation.total", "responses.interpretations",
+    ),
+    "001_9ab41cdbd1e1939a.txt": (
+        *_META_COMMON, "meta.province", "meta.published", "meta.contact.phone", "meta.contact.email",
+        "meta.website", "proactive.total", "proactive.category.institutional", "proactive.category.other",
+    ),
+    "002_380c3c8aa2c4979c.txt": (
+        *_META_COMMON, "staff.full_time", "staff.part_time", "applications.received", "fees.amount_yuan",
+        "review.total", "litigation.total", "complaints.total",
+    ),
+    "003_1cf57682600c5878.txt": (
+        *(p for p in _META_COMMON if p != "meta.title"), "meta.province", "meta.website", *_CONTACT,
+        "proactive.total", "cumulative.proactive.total", "proactive.channel.website", "proactive.channel.weibo",
+        *_CATEGORIES, "applications.received", "cumulative.applications.received",
+        "applications.channel.in_person", "applications.channel.online", "applications.channel.letter",
+        "applications.completed", "applications.answered", "applications.outcome.already_public",
+        "applications.outcome.partial", "applications.outcome.not_gov_info",
+        "applications.outcome.not_this_agency", "applications.outcome.not_exist", "complaints.total",
+        "cumulative.complaints.total", "review.total", "cumulative.review.total", "review.upheld",
+        "review.corrected", "litigation.total", "cumulative.litigation.total", "staff.full_time",
+        "staff.part_time", "budget.special_wan", "archives.submitted", "cumulative.archives.submitted",
+        "archives.paper", "reading_points.visitors", "responses.interpretations",
+    ),
+    "004_1727cc934ec3d614.txt": (
+        "meta.title", "meta.agency", "meta.year", "meta.level", "proactive.total", "cumulative.proactive.total",
+        *_CATEGORIES, "responses.interpretations", "responses.hot_topics", "applications.received",
+        "applications.answered", "applications.outcome.denied", "review.total", "litigation.total",
+        "complaints.total",
+    ),
+    "hongze_2023.txt": _HONGZE,
+    "hongze_2023_gb18030.txt": _HONGZE,
+    "huaian_2024.txt": _HUAIAN,
+    "huaian_2024_word.docx": _HUAIAN,
+}
 
 
-def _recall(reports: Iterable[Report], prefix_filter: tuple[str, ...]) -> tuple[int, int, dict[str, list[str]]]:
-    hit = total = 0
-    missed: dict[str, list[str]] = {}
-    for report in reports:
-        cands = sentence_candidates(report.text)
-        for path, gold in report.gold.items():
-            bare = path.removeprefix("cumulative.")
-            if path in report.unscored or path == "meta.format" or not bare.startswith(prefix_filter):
-                continue
-            total += 1
-            if any(c.path == path and _matches(c.value, gold) for c in cands):
-                hit += 1
-            else:
-                missed.setdefault(report.name, []).append(path)
-    return hit, total, missed
+def test_narrative_list_is_gold() -> None:
+    for report in corpus():
+        for path in NARRATIVE[report.name.removesuffix("+joined")]:
+            assert path in report.gold, (report.name, path)
 
 
 def test_corpus_recall(capsys: pytest.CaptureFixture[str]) -> None:
-    reports = corpus()
-    meta_hit, meta_total, meta_missed = _recall(reports, ("meta.",))
-    all_hit, all_total, all_missed = _recall(reports, TARGETED_PREFIXES)
+    hits: dict[str, list[int]] = {"meta": [0, 0], "other": [0, 0]}
+    lines: list[str] = []
+    for report in corpus():
+        cands = sentence_candidates(report.text)
+        missed = []
+        for path in NARRATIVE[report.name.removesuffix("+joined")]:
+            bucket = hits["meta" if path.startswith("meta.") else "other"]
+            bucket[1] += 1
+            if any(c.path == path and _matches(c.value, report.gold[path]) for c in cands):
+                bucket[0] += 1
+            else:
+                missed.append(path)
+        lines.append(f"  {report.name}: missed {missed or 'nothing'}")
     with capsys.disabled():
-        print(f"\nsentence rules, meta.* recall: {meta_hit}/{meta_total}")
-        print(f"sentence rules, targeted-path recall (tables included in the gold): {all_hit}/{all_total}")
-        for name, miss in all_missed.items():
-            print(f"  {name}: missed {len(miss)}: {', '.join(sorted(miss))}")
-    # Measured at 100% on the bundled corpus; the floor leaves room for normalizer changes.
-    assert meta_hit / meta_total >= 0.9, meta_missed
+        print(f"\nsentence rules, recall on prose-stated gold fields: meta {hits['meta'][0]}/{hits['meta'][1]},"
+              f" other {hits['other'][0]}/{hits['other'][1]}")
+        print("\n".join(lines))
+    # Measured: every prose-stated field of the bundled corpus. The floors leave room for a
+    # normalizer that differs from this approximation.
+    assert hits["meta"][0] / hits["meta"][1] >= 0.9
+    assert hits["other"][0] / hits["other"][1] >= 0.8

@@ -11,7 +11,7 @@ from extractor.schemas.templates import LEGACY_IDENTITIES
 from extractor.validate import gb_findings, legacy_findings, share_findings, summarize
 from tests import tablebuilders as tb
 
-CLEAN = CleanText.identity("x" * 200)
+CLEAN = CleanText.identity("x" * 2000)
 
 
 def _fields(values: dict[str, float]) -> dict[str, FieldValue]:
@@ -57,6 +57,7 @@ def test_narrative_breakdown_that_does_not_add_up() -> None:
         return Candidate(path, value, "sentence", "t", at, at + 1)
 
     narrative = {
+        "applications.answered": [sentence("applications.answered", 50, 0)],
         "applications.outcome.granted": [sentence("applications.outcome.granted", 4, 1)],
         "applications.outcome.partial": [sentence("applications.outcome.partial", 1, 3)],
         "applications.outcome.denied": [sentence("applications.outcome.denied", 4, 5)],
@@ -64,6 +65,13 @@ def test_narrative_breakdown_that_does_not_add_up() -> None:
     }
     fields = _fields({"applications.answered": 50})
     assert ("applications.answered", "sum_mismatch") in _kinds(legacy_findings(fields, narrative, CLEAN))
+    # the same parts far from the whole, or only two of them, are no breakdown
+    far = {k: [sentence(k, int(v[0].value), 900 + i)] for i, (k, v) in enumerate(narrative.items())}
+    far["applications.answered"] = [sentence("applications.answered", 50, 0)]
+    assert legacy_findings(fields, far, CLEAN) == []
+    two = {k: v for k, v in narrative.items() if k in ("applications.answered", "applications.outcome.granted",
+                                                        "applications.outcome.partial")}
+    assert legacy_findings(fields, two, CLEAN) == []
 
 
 def test_stated_share_checked_against_count_and_total() -> None:
