@@ -185,7 +185,7 @@ def _build_table(lines: list[_Line], section: str | None) -> Table | None:
         return None
     multi = sum(1 for cs in per_line if len(cs) >= 2)
     if any("|" in ln.text for ln in body) and multi >= len(body) / 2:
-        layout = "markdown" if body[0].text.lstrip().startswith("|") else "pipes"
+        layout = "markdown" if any(ln.text.lstrip().startswith("|") for ln in body) else "pipes"
         rows = [tuple(cs) for cs in per_line if cs]
     elif multi >= len(body) / 2:
         layout = "tabs"
