@@ -357,10 +357,18 @@ def _fold(ch: str) -> str:
 
 # Letters, digits and pinyin say nothing about whether Chinese text reads well (and the
 # stray pinyin and realigning trail bytes of a damaged run are exactly these).
-_Cand = tuple[str, int, int]  # a candidate character and its two GBK bytes
 _NO_EVIDENCE = frozenset(
     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789?" + _TONED + "üêɑɡ"
 )
+_Cand = tuple[str, int, int]  # a candidate character and its two GBK bytes
+
+# A character bigram model of the document's own intact text, interpolated with a
+# general "these two characters make part of a word" list and with character frequency:
+#   P(b | a) = 0.6 c(ab)/c(a) + 0.15 [ab is a word bigram] * 0.01 + 0.25 P(b)
+# Readings are compared by log-probability, so a reading that invents characters pays
+# for each one, and a repair wins only where the document makes it far likelier.
+_W_DOC, _W_GENERAL, _W_UNIGRAM, _P_GENERAL = 0.6, 0.15, 0.25, 0.01
+_VOCABULARY = 22000  # roughly the GBK repertoire: the add-half prior spreads over it
 
 
 class _Evidence:
@@ -370,20 +378,42 @@ class _Evidence:
         self.unigrams = unigrams
         self.bigrams = bigrams
         self.annotated = annotated  # characters the document always follows with (pinyin)
+        self._total = sum(unigrams.values()) + 0.5 * _VOCABULARY
         self._pairs: dict[str, float] = {}
-        self._freq: dict[str, float] = {}
+        self._uni: dict[str, float] = {}
+        self._back: dict[str, float] = {}
         self._after: dict[str, frozenset[str]] = {}
         self._before: dict[str, frozenset[str]] = {}
         self._keys: list[str] = []  # sorted bigrams, and each reversed, for prefix look-ups
         self._reversed: list[str] = []
-        # pruned candidate lists, keyed by the (interned) full list and its neighbours
+        # per-document caches keyed by the id of an interned candidate list (each entry
+        # keeps its list alive, so the id cannot be reused while the entry exists)
         self.pruned: dict[tuple[int, bool, str | None, str, str], tuple[list[_Cand], list[_Cand]]] = {}
-        self.static: dict[tuple[int, bool, str | None], tuple[list[_Cand], list[float]]] = {}
 
-    def char(self, ch: str) -> float:
-        if ch in _NO_EVIDENCE:
-            return 0.0
-        return 1.0 if self.unigrams.get(_fold(ch)) else 0.0
+    def learn(self, texts: Iterable[str]) -> _Evidence:
+        """A copy that has also read ``texts`` (repairs it is confident about)."""
+        unigrams, bigrams = Counter(self.unigrams), Counter(self.bigrams)
+        for t in texts:
+            folded = t.translate(_FOLD_TABLE)
+            unigrams.update(folded)
+            bigrams.update(map(str.__add__, folded, folded[1:]))
+        return _Evidence(unigrams, bigrams, self.annotated)
+
+    def count(self, ch: str) -> int:
+        return self.unigrams.get(_fold(ch), 0)
+
+    def unigram(self, ch: str) -> float:
+        found = self._uni.get(ch)
+        if found is None:
+            found = self._uni[ch] = (self.count(ch) + 0.5) / self._total
+        return found
+
+    def backoff(self, ch: str) -> float:
+        """log P(ch | a) for a context ``a`` that says nothing about ``ch``."""
+        found = self._back.get(ch)
+        if found is None:
+            found = self._back[ch] = math.log(_W_UNIGRAM * self.unigram(ch))
+        return found
 
     def after(self, a: str) -> frozenset[str]:
         """Characters that follow ``a`` somewhere in the intact text (width-folded)."""
@@ -409,28 +439,29 @@ class _Evidence:
         hi = bisect_left(keys, first + "\U0010ffff")
         return frozenset(k[1] for k in keys[lo:hi])
 
-    def frequency(self, ch: str) -> float:
-        """A tie-breaker only: well below any bigram or annotation evidence."""
-        found = self._freq.get(ch)
-        if found is None:
-            found = self._freq[ch] = 0.02 * math.log1p(self.unigrams[_fold(ch)])
-        return found
+    def supported(self, a: str, b: str) -> bool:
+        """Whether anything beyond character frequency backs "ab"."""
+        if not a or not b or a in _NO_EVIDENCE or b in _NO_EVIDENCE:
+            return False
+        return bool(self.bigrams.get(_fold(a) + _fold(b))) or _simple(a) + _simple(b) in _general().pairs
 
-    def pair(self, a: str, b: str) -> float:
-        """How strongly the document (or, weakly, Chinese in general) supports "ab"."""
+    def logp(self, a: str, b: str) -> float:
+        """log P(b | a); an empty ``a`` (start of text) or ``b`` (end) costs nothing."""
+        if not b:
+            return 0.0
         key = a + b
         found = self._pairs.get(key)
         if found is not None:
             return found
-        score = 0.0
-        if a and b and a not in _NO_EVIDENCE and b not in _NO_EVIDENCE:
-            n = self.bigrams.get(_fold(a) + _fold(b), 0)
-            if n:
-                score = 2.0 + min(math.log(n), 2.0)
-            elif _simple(a) + _simple(b) in _general().pairs:
-                score = 1.0
-        self._pairs[key] = score
-        return score
+        p = _W_UNIGRAM * self.unigram(b)
+        if a and a not in _NO_EVIDENCE and b not in _NO_EVIDENCE:
+            ca = self.count(a)
+            if ca:
+                p += _W_DOC * self.bigrams.get(_fold(a) + _fold(b), 0) / ca
+            if _simple(a) + _simple(b) in _general().pairs:
+                p += _W_GENERAL * _P_GENERAL
+        found = self._pairs[key] = math.log(p)
+        return found
 
 
 def _document_evidence(text: str, runs: list[tuple[int, int]]) -> _Evidence:
@@ -557,23 +588,50 @@ def _with_gaps(h: _Hypothesis, positions: Sequence[int]) -> _Hypothesis:
     return _Hypothesis(tuple(stream), h.end, h.hidden_end, tuple(gaps), h.lead_choices)
 
 
+class _Cands(list[_Cand]):
+    """Candidates of one slot, with their positions by folded and by simplified character."""
+
+    _index: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
+    _readings: dict[str, set[int]] | None = None
+
+    def index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+        if self._index is None:
+            folded: dict[str, list[int]] = {}
+            simple: dict[str, list[int]] = {}
+            for ci, (ch, _, _) in enumerate(self):
+                folded.setdefault(_fold(ch), []).append(ci)
+                simple.setdefault(_simple(ch), []).append(ci)
+            self._index = (folded, simple)
+        return self._index
+
+
+    def reading(self, syllable: str) -> set[int]:
+        """Positions of the candidates that can be read ``syllable``."""
+        if self._readings is None:
+            self._readings = {}
+            for ci, (ch, _, _) in enumerate(self):
+                for r in _readings(ch):
+                    self._readings.setdefault(r, set()).add(ci)
+        return self._readings.get(syllable, set())
+
+
 @lru_cache(maxsize=4096)
-def _candidates(lead: int | None, trail: int | None, leads: frozenset[int] | None) -> list[_Cand]:
+def _candidates(lead: int | None, trail: int | None, leads: frozenset[int] | None) -> _Cands:
     """GBK characters with the known byte (and, for a lost lead, one of ``leads``).
 
     Cached, so equal slots share one list object (which the pruning cache relies on).
     """
     _, by_trail, by_lead = _gbk_table()
     if lead is None and trail is not None:
-        return [(ch, ld, trail) for ld, ch in by_trail.get(trail, []) if leads is None or ld in leads]
+        return _Cands((ch, ld, trail) for ld, ch in by_trail.get(trail, []) if leads is None or ld in leads)
     if lead is not None:
-        return [(ch, lead, tr) for tr, ch in by_lead.get(lead, [])]
-    return [(ch, ld, tr) for ld in sorted(leads or ()) for tr, ch in by_lead.get(ld, [])]
+        return _Cands((ch, lead, tr) for tr, ch in by_lead.get(lead, []))
+    return _Cands((ch, ld, tr) for ld in sorted(leads or ()) for tr, ch in by_lead.get(ld, []))
 
 
 @dataclass(frozen=True)
 class _Slot:
-    candidates: list[_Cand]
+    candidates: _Cands
     first: int | None  # range of shown characters it was made from
     last: int | None
 
@@ -583,7 +641,7 @@ def _slots(h: _Hypothesis, left: str, ev: _Evidence) -> list[_Slot] | None:
     stream = h.stream
     if len(stream) % 2:
         return None
-    found: list[list[_Cand] | None] = []
+    found: list[_Cands | None] = []
     spans: list[tuple[int | None, int | None]] = []
     for k in range(0, len(stream), 2):
         a, b = stream[k], stream[k + 1]
@@ -593,7 +651,7 @@ def _slots(h: _Hypothesis, left: str, ev: _Evidence) -> list[_Slot] | None:
             ch = by_code.get(a.value << 8 | b.value)
             if ch is None:
                 return None
-            found.append([(ch, a.value, b.value)])
+            found.append(_Cands([(ch, a.value, b.value)]))
         elif a.value is not None or b.value is not None or (k == 0 and h.lead_choices is not None):
             found.append(_candidates(a.value, b.value, h.lead_choices if k == 0 else None))
         else:
@@ -606,88 +664,108 @@ def _slots(h: _Hypothesis, left: str, ev: _Evidence) -> list[_Slot] | None:
         before = left if k == 0 else (found[k - 1] or [("", 0, 0)])[0][0] if len(found[k - 1] or ()) == 1 else ""
         after = (found[k + 1] or [("", 0, 0)])[0][0] if k + 1 < len(found) and len(found[k + 1] or ()) == 1 else ""
         chars = (ev.after(before) if before else frozenset()) | (ev.before(after) if after else frozenset())
-        offered = [(ch, p[0], p[1]) for ch in sorted(chars) if (p := _gbk_pair(ch)) is not None]
+        offered = _Cands((ch, p[0], p[1]) for ch in sorted(chars) if (p := _gbk_pair(ch)) is not None)
         if not offered:
             return None
         found[k] = offered
-    return [_Slot(c or [], a, b) for c, (a, b) in zip(found, spans, strict=True)]
+    return [_Slot(c or _Cands(), a, b) for c, (a, b) in zip(found, spans, strict=True)]
 
 
 @dataclass(frozen=True)
 class _Solution:
     chars: tuple[str, ...]
+    picks: tuple[_Cand, ...]
     score: float
     slots: tuple[_Slot, ...]
-    weak: tuple[bool, ...]  # per character: nothing, or nothing unambiguous, supports it
 
 
 _BEAM = 10
-_CLEAR_MARGIN = 2.0  # a guessed character must beat the next best by one bigram's worth
+_ANNOTATION_BONUS = 3.0  # the pinyin after a run names its last character
+_ANNOTATION_CLASH = -6.0
+_UNANNOTATED = -3.0  # a character this document annotates everywhere, but not here
+_AMBIGUOUS = math.log(3.0)  # a guessed character must be this much likelier than any other
+_GAP_PRIOR = math.log(0.05)  # a silently dropped pair is an event of its own
 
 
-def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _Evidence) -> _Solution | None:
-    slots = _slots(h, left, ev)
+@dataclass(frozen=True)
+class _Context:
+    left: str
+    right: str
+    annotation: str | None  # pinyin right after the run: the reading of its last character
+
+
+def _local(ch: str, last: bool, ctx: _Context, ev: _Evidence) -> float:
+    if last and ctx.annotation is not None:
+        return _ANNOTATION_BONUS if ctx.annotation in _readings(ch) else _ANNOTATION_CLASH
+    return _UNANNOTATED if ch in ev.annotated else 0.0
+
+
+def _matching(index: dict[str, list[int]], chars: Iterable[str]) -> set[int]:
+    """Positions of the candidates whose (folded or simplified) character is in ``chars``."""
+    out: set[int] = set()
+    for ch in index.keys() & chars:
+        out.update(index[ch])
+    return out
+
+
+def _scored(cands: _Cands, lnb: str, rnb: str, last: bool, ctx: _Context, ev: _Evidence) -> tuple[dict[int, float], float]:
+    """log P(c | lnb) + log P(rnb | c) + annotation terms, for the candidates that have any.
+
+    Most of a slot's ~190 candidates are characters the document never uses and no
+    neighbour pairs with; they all score the same, returned once as the second value.
+    Only the rest (a handful) are worked out one by one.
+    """
+    folded, simple = cands.index()
+    after: set[int] = set()
+    before: set[int] = set()
+    if lnb and lnb not in _NO_EVIDENCE:
+        after = _matching(folded, ev.after(lnb)) | _matching(simple, _general().after.get(_simple(lnb), ()))
+    if rnb:
+        before = _matching(folded, ev.before(rnb)) | _matching(simple, _general().before.get(_simple(rnb), ()))
+    interesting = _matching(folded, ev.unigrams.keys()) | after | before
+    if last and ctx.annotation is not None:
+        interesting |= cands.reading(ctx.annotation)
+    if ev.annotated:
+        interesting |= _matching(folded, ev.annotated)
+    right = ev.backoff(rnb) if rnb else 0.0
+    scores = {}
+    for ci in interesting:
+        ch = cands[ci][0]
+        scores[ci] = (
+            _local(ch, last, ctx, ev)
+            + (ev.logp(lnb, ch) if ci in after else ev.backoff(ch))
+            + (ev.logp(ch, rnb) if ci in before else right)
+        )
+    rest = (_ANNOTATION_CLASH if last and ctx.annotation is not None else 0.0) + ev.backoff("\ufffe") + right
+    return scores, rest
+
+
+def _solve(h: _Hypothesis, ctx: _Context, ev: _Evidence) -> _Solution | None:
+    slots = _slots(h, ctx.left, ev)
     if not slots:
         return None
     n = len(slots)
     gaps = frozenset(h.gaps)
 
-    def local(ch: str, k: int) -> float:
-        s = ev.char(ch)
-        if k == n - 1 and annotation is not None:
-            # the annotation after the run belongs to the last real character
-            s += 3.0 if annotation in _readings(ch) else -3.0
-        elif ch in ev.annotated:
-            # this document annotates that character everywhere, but not here
-            s -= 2.0
-        return s
-
-    def neighbours(k: int, chosen: Sequence[str] | None = None) -> tuple[str, str]:
-        if chosen is not None:
-            return (left if k == 0 else chosen[k - 1]), (right if k == n - 1 else chosen[k + 1])
-        lnb = left if k == 0 else (slots[k - 1].candidates[0][0] if len(slots[k - 1].candidates) == 1 else "")
-        rnb = right if k == n - 1 else (slots[k + 1].candidates[0][0] if len(slots[k + 1].candidates) == 1 else "")
-        return lnb, rnb
-
-    def pair_scores(cands: list[_Cand], lnb: str, rnb: str, base: list[float]) -> list[float]:
-        """``base`` plus bigram support with the neighbours, testing only likely pairs."""
-        scores = list(base)
-        if lnb:
-            doc, gen = ev.after(lnb), _general().after.get(_simple(lnb), frozenset())
-            for ci, (ch, _, _) in enumerate(cands):
-                if _fold(ch) in doc or _simple(ch) in gen:
-                    scores[ci] += ev.pair(lnb, ch)
-        if rnb:
-            doc, gen = ev.before(rnb), _general().before.get(_simple(rnb), frozenset())
-            for ci, (ch, _, _) in enumerate(cands):
-                if _fold(ch) in doc or _simple(ch) in gen:
-                    scores[ci] += ev.pair(ch, rnb)
-        return scores
-
-    def static(cands: list[_Cand], k: int) -> list[float]:
-        last = k == n - 1
-        key = (id(cands), last, annotation if last else None)
-        known = ev.static.get(key)
-        if known is not None and known[0] is cands:  # the entry keeps its list alive
-            return known[1]
-        scores = [local(ch, k) + ev.frequency(ch) for ch, _, _ in cands]
-        ev.static[key] = (cands, scores)
-        return scores
-
-    # Keep, per slot, the few candidates with the most local support; the rest have no
-    # evidence and would only be told apart by chance.
+    # Keep, per slot, the few candidates the neighbours make likeliest; the rest are only
+    # told apart by frequency, and would never be kept as a repair anyway.
     pruned: list[list[_Cand]] = []
     for k, slot in enumerate(slots):
         cands = slot.candidates
         if len(cands) > _BEAM:
-            lnb, rnb = neighbours(k)
+            lnb = ctx.left if k == 0 else (slots[k - 1].candidates[0][0] if len(slots[k - 1].candidates) == 1 else "")
+            rnb = ctx.right if k == n - 1 else (
+                slots[k + 1].candidates[0][0] if len(slots[k + 1].candidates) == 1 else ""
+            )
             last = k == n - 1
-            cache_key = (id(cands), last, annotation if last else None, lnb, rnb)
+            cache_key = (id(cands), last, ctx.annotation if last else None, lnb, rnb)
             entry = ev.pruned.get(cache_key)
             kept = entry[1] if entry is not None and entry[0] is cands else None
             if kept is None:
-                scores = pair_scores(cands, lnb, rnb, static(cands, k))
-                order = sorted(range(len(cands)), key=scores.__getitem__, reverse=True)[:_BEAM]
+                scores, _ = _scored(cands, lnb, rnb, last, ctx, ev)
+                order = sorted(scores, key=scores.__getitem__, reverse=True)[:_BEAM]
+                # a few evidence-free ones too, so a dropped pair's byte rule can be met
+                order += [ci for ci in range(min(len(cands), _BEAM)) if ci not in scores][: _BEAM - len(order)]
                 kept = [cands[ci] for ci in order]
                 ev.pruned[cache_key] = (cands, kept)
             cands = kept
@@ -697,23 +775,24 @@ def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _E
     # pair (trail of one, lead of the next) must be one the decoder could not read.
     layers: list[list[tuple[float, int]]] = []
     for k, cands in enumerate(pruned):
+        last = k == n - 1
         layer: list[tuple[float, int]] = []
         for ch, lead, _trail in cands:
-            base = local(ch, k)
+            base = _local(ch, last, ctx, ev)
             if k == 0:
-                layer.append((base + ev.pair(left, ch), -1))
+                layer.append((base + ev.logp(ctx.left, ch), -1))
                 continue
             top = (-math.inf, -1)
             for pi, (score, _) in enumerate(layers[k - 1]):
                 pch, _plead, ptrail = pruned[k - 1][pi]
                 if (k - 1) in gaps and _gbk_char(ptrail, lead) is not None:
                     continue
-                s = score + ev.pair(pch, ch)
+                s = score + ev.logp(pch, ch)
                 if s > top[0]:
                     top = (s, pi)
             layer.append((base + top[0], top[1]))
         layers.append(layer)
-    finals = [s + ev.pair(pruned[-1][ci][0], right) for ci, (s, _) in enumerate(layers[-1])]
+    finals = [s + ev.logp(pruned[-1][ci][0], ctx.right) for ci, (s, _) in enumerate(layers[-1])]
     end_ci = max(range(len(finals)), key=finals.__getitem__)
     total = finals[end_ci]
     if total == -math.inf:
@@ -722,128 +801,197 @@ def _solve(h: _Hypothesis, left: str, right: str, annotation: str | None, ev: _E
     for k in range(n - 1, 0, -1):
         picks.append(layers[k][picks[-1]][1])
     picks.reverse()
-    chosen = [pruned[k][ci] for k, ci in enumerate(picks)]
-    chars = [c[0] for c in chosen]
+    chosen = tuple(pruned[k][ci] for k, ci in enumerate(picks))
+    return _Solution(tuple(c[0] for c in chosen), chosen, total, tuple(slots))
 
-    # A guessed character is kept only if the document supports it and no other
-    # candidate (that fits the same bytes and neighbours) is nearly as well supported.
-    weak: list[bool] = []
-    for k, (ch, _lead, _trail) in enumerate(chosen):
-        lnb, rnb = neighbours(k, chars)
-        cands = slots[k].candidates
+
+def _weak(sol: _Solution, h: _Hypothesis, ctx: _Context, ev: _Evidence) -> tuple[bool, ...]:
+    """Per character: nothing, or nothing unambiguous, in the document supports it.
+
+    A guessed character (one with an invisible byte) stands only if a bigram or the
+    annotation backs it and no other character that fits the same bytes and neighbours
+    comes close; a character whose bytes were all seen only needs some support.
+    """
+    n = len(sol.chars)
+    gaps = frozenset(h.gaps)
+    out: list[bool] = []
+    for k, ch in enumerate(sol.chars):
+        lnb = ctx.left if k == 0 else sol.chars[k - 1]
+        rnb = ctx.right if k == n - 1 else sol.chars[k + 1]
+        last = k == n - 1
+        annotated = last and ctx.annotation is not None and ctx.annotation in _readings(ch)
+        supported = annotated or ev.supported(lnb, ch) or ev.supported(ch, rnb)
+        cands = sol.slots[k].candidates
         if len(cands) == 1:
-            weak.append(ev.char(ch) + ev.pair(lnb, ch) + ev.pair(ch, rnb) <= 0.0)
+            out.append(not (supported or ev.count(ch)))
             continue
-        support = pair_scores(cands, lnb, rnb, [0.0] * len(cands))
-        if k == n - 1 and annotation is not None:
-            support = [s + (3.0 if annotation in _readings(c[0]) else -3.0) for s, c in zip(support, cands, strict=True)]
+        if not supported:
+            out.append(True)
+            continue
+        scores, rest = _scored(cands, lnb, rnb, last, ctx, ev)
         best = second = -math.inf
         for ci, c in enumerate(cands):
-            if k - 1 in gaps and _gbk_char(chosen[k - 1][2], c[1]) is not None:
+            if ci not in scores and second >= rest:
                 continue
-            if k in gaps and _gbk_char(c[2], chosen[k + 1][1]) is not None:
+            if k - 1 in gaps and _gbk_char(sol.picks[k - 1][2], c[1]) is not None:
                 continue
+            if k in gaps and _gbk_char(c[2], sol.picks[k + 1][1]) is not None:
+                continue
+            score = scores.get(ci, rest)
             if c[0] == ch:
-                best = max(best, support[ci])
+                best = max(best, score)
             else:
-                second = max(second, support[ci])
-        weak.append(best <= 0.0 or second > best - _CLEAR_MARGIN)
-    return _Solution(tuple(chars), total, tuple(slots), tuple(weak))
+                second = max(second, score)
+        out.append(second > best - _AMBIGUOUS)
+    return tuple(out)
 
 
-def _plain_score(chars: str, left: str, right: str, ev: _Evidence) -> float:
-    seq = [left, *chars, right]
-    return sum(ev.char(c) for c in chars) + sum(ev.pair(a, b) for a, b in zip(seq, seq[1:], strict=False))
+def _plain_score(shown: str, ctx: _Context, ev: _Evidence) -> float:
+    seq = [ctx.left, *shown, ctx.right]
+    return sum(ev.logp(a, b) for a, b in zip(seq, seq[1:], strict=False))
 
 
-_GAP_COST = 4.0  # a silently dropped pair buys two free bytes; make it earn them
+_MIN_GAIN = 4.0  # nats (a factor of ~55) over the text as shown, plus per character:
+_GAIN_PER_CHAR = 1.0
 
 
-def _needed_gain(sol: _Solution) -> float:
-    return max(2.0, float(len(sol.chars)))
-
-
-# (gain over the text as shown, hypothesis, solution, ASCII byte restored at the end)
-_Reading = tuple[float, _Hypothesis, _Solution, str]
+# (gain over the text as shown, hypothesis, solution, weak flags, ASCII byte restored)
+_Reading = tuple[float, _Hypothesis, _Solution, tuple[bool, ...], str]
 
 
 def _acceptable(r: _Reading | None) -> bool:
-    if r is None or r[0] < _needed_gain(r[2]):
+    if r is None:
         return False
-    weak = r[2].weak
+    gain, _, sol, weak, _ = r
+    if gain < _MIN_GAIN + _GAIN_PER_CHAR * len(sol.chars):
+        return False
     # a lone "?x" may not be damage at all: only a confident reading replaces it
     return not (len(weak) == 1 and weak[0]) and sum(weak) * 2 <= len(weak)
+
+
+def _shifted_hypothesis(h: _Hypothesis, by: int) -> _Hypothesis:
+    if by == 0:
+        return h
+    stream = tuple(_Byte(b.value, None if b.index is None else b.index + by) for b in h.stream)
+    return _Hypothesis(stream, h.end + by, h.hidden_end, h.gaps, h.lead_choices)
 
 
 def _shifted(r: _Reading | None, by: int) -> _Reading | None:
     """The same reading for the same damage ``by`` characters further on."""
     if r is None or by == 0:
         return r
-    gain, h, sol, restored = r
+    gain, h, sol, weak, restored = r
 
     def move(x: int | None) -> int | None:
         return None if x is None else x + by
 
-    stream = tuple(_Byte(b.value, move(b.index)) for b in h.stream)
-    h2 = _Hypothesis(stream, h.end + by, h.hidden_end, h.gaps, h.lead_choices)
+    h2 = _shifted_hypothesis(h, by)
     slots = tuple(_Slot(sl.candidates, move(sl.first), move(sl.last)) for sl in sol.slots)
-    return gain, h2, _Solution(sol.chars, sol.score, slots, sol.weak), restored
+    return gain, h2, _Solution(sol.chars, sol.picks, sol.score, slots), weak, restored
 
 
-def _best_reading(text: str, i: int, left: str, hs: Iterable[_Hypothesis], ev: _Evidence) -> _Reading | None:
-    """The hypothesis that gains most over the text as shown, with what it restores."""
-    best: _Reading | None = None
+def _context(text: str, left: str, h: _Hypothesis) -> tuple[_Context, str]:
+    """Neighbours of the run, the annotation after it, and the ASCII byte it swallowed."""
+    annotation: str | None = None
+    restored = ""
+    right_at = h.end
+    if h.hidden_end:
+        # the hidden pair swallowed one ASCII byte; say which, where the text shows it
+        m = _STRAY_PINYIN_RE.match(text, h.end)
+        if m and _is_toned_syllable(m.group(1)):
+            annotation, restored, right_at = m.group(1), "(", m.end()
+        elif _TAG_TAIL_RE.match(text, h.end):
+            restored = "<"
+    else:
+        m = _ANNOT_RE.match(text, h.end)
+        if m:
+            annotation, right_at = m.group(1), m.end()
+    right = text[right_at] if right_at < len(text) else ""
+    return _Context(left, right, annotation), restored
+
+
+def _best_reading(
+    text: str,
+    i: int,
+    left: str,
+    hs: Iterable[_Hypothesis],
+    ev: _Evidence,
+    seen: list[tuple[float, int, _Hypothesis]],
+    by_rank: bool = False,
+) -> _Reading | None:
+    """The hypothesis that gains most over the text as shown, with what it restores.
+
+    ``by_rank`` prefers acceptable readings to merely high-scoring ones (it costs a
+    support check per hypothesis). Every hypothesis that solved goes into ``seen``.
+    """
+    best: tuple[float, _Hypothesis, _Solution, _Context, str] | None = None
+    ranked: _Reading | None = None
     for h in hs:
-        annotation: str | None = None
-        restored = ""
-        right_at = h.end
-        if h.hidden_end:
-            # the hidden pair swallowed one ASCII byte; say which, where the text shows it
-            m = _STRAY_PINYIN_RE.match(text, h.end)
-            if m and _is_toned_syllable(m.group(1)):
-                annotation, restored, right_at = m.group(1), "(", m.end()
-            elif _TAG_TAIL_RE.match(text, h.end):
-                restored = "<"
-        else:
-            m = _ANNOT_RE.match(text, h.end)
-            if m:
-                annotation, right_at = m.group(1), m.end()
-        right = text[right_at] if right_at < len(text) else ""
-        sol = _solve(h, left, right, annotation, ev)
+        ctx, restored = _context(text, left, h)
+        sol = _solve(h, ctx, ev)
         if sol is None:
             continue
-        gain = sol.score - _plain_score(text[i : h.end], left, right, ev) - _GAP_COST * len(h.gaps)
-        if best is None or gain > best[0] or (gain == best[0] and sum(sol.weak) < sum(best[2].weak)):
-            best = (gain, h, sol, restored)
-    return best
+        gain = sol.score - _plain_score(text[i : h.end], ctx, ev) + _GAP_PRIOR * len(h.gaps)
+        seen.append((gain, len(seen), h))
+        if by_rank:
+            r = (gain, h, sol, _weak(sol, h, ctx, ev), restored)
+            if ranked is None or _rank(r) > _rank(ranked):
+                ranked = r
+        elif best is None or gain > best[0]:
+            best = (gain, h, sol, ctx, restored)
+    if by_rank or best is None:
+        return ranked
+    gain, h, sol, ctx, restored = best
+    return gain, h, sol, _weak(sol, h, ctx, ev), restored
 
 
-def _search(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) -> _Reading | None:
-    """The best reading of one run, widening the search only as far as needed."""
+def _rank(r: _Reading) -> tuple[bool, float]:
+    return _acceptable(r), r[0]
+
+
+_SHORTLIST = 6
+
+
+def _search(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) -> tuple[_Reading | None, list[_Hypothesis]]:
+    """The best reading of one run, widening the search only as far as needed.
+
+    Also returns the few best hypotheses, for a second look with more evidence.
+    """
+    seen: list[tuple[float, int, _Hypothesis]] = []
+
+    def shortlist() -> list[_Hypothesis]:
+        return [h for _, _, h in sorted(seen, reverse=True)[:_SHORTLIST]]
+
     # A dropped pair right after the marker swallows a whole character; it is cheap to
     # look for, and otherwise that character would vanish without a trace.
     first = [_with_gaps(h, [1]) for h in hs if not h.hidden_end and len(h.stream) >= 2]
-    best = _best_reading(text, i, left, [*hs, *first], ev)
-    if best is not None and not any(best[2].weak) and _acceptable(best):
-        return best
+    best = _best_reading(text, i, left, [*hs, *first], ev, seen)
+    if _confident(best):
+        return best, shortlist()
     # Otherwise one, then two, dropped pairs anywhere, where the plain readings came close
     # or the stray pinyin says a run is there (these searches are much wider).
-    if not ((best is not None and best[0] > -_GAP_COST) or hs[0].lead_choices is not None):
-        return best
+    if not ((best is not None and best[0] > 0.0) or hs[0].lead_choices is not None):
+        return best, shortlist()
     for count in (1, 2):
         wider = []
         for h in hs:
-            slots = (len(h.stream) + 1) // 2
+            slots = len(h.stream) // 2
             if h.hidden_end or slots > _MAX_GAP_SLOTS // count:
                 continue
-            for ks in combinations(range(1, slots), count):
-                wider.append(_with_gaps(h, ks))
-        found = _best_reading(text, i, left, wider, ev)
-        if found is not None and (best is None or found[0] > best[0]):
+            # a gap before slot k splits shown pair k - 1; k = 1 was tried above
+            for ks in combinations(range(1, slots + 1), count):
+                if ks != (1,):
+                    wider.append(_with_gaps(h, ks))
+        found = _best_reading(text, i, left, wider, ev, seen)
+        if found is not None and (best is None or _rank(found) > _rank(best)):
             best = found
-        if best is not None and not any(best[2].weak) and _acceptable(best):
+        if _confident(best):
             break
-    return best
+    return best, shortlist()
+
+
+def _confident(r: _Reading | None) -> bool:
+    return r is not None and not any(r[3]) and _acceptable(r)
 
 
 def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
@@ -855,38 +1003,57 @@ def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
     if not candidates:
         return ms
     ev = _document_evidence(text, [(i, max(h.end for h in hs)) for i, hs in candidates])
-    edits: list[tuple[int, int, Replacement]] = []
-    solved: dict[tuple[str, str, str], _Reading | None] = {}
-    done = 0
+
+    readings: dict[int, _Reading | None] = {}
+    shortlists: dict[int, list[_Hypothesis]] = {}
+    solved: dict[tuple[str, str, str], tuple[_Reading | None, list[_Hypothesis], int]] = {}
     for i, hs in candidates:
-        if i < done:
-            continue
         left = _left_context(text, i)
         # the same damage recurs with the same neighbours ("。縣" after "方面"): solve once
         key = (text[i - 1 : i], left, text[i : max(h.end for h in hs) + 12])
-        if key in solved:
-            best = _shifted(solved[key], i)
-        else:
-            best = _search(text, i, left, hs, ev)
-            solved[key] = _shifted(best, -i)
-        # Keep the repair only when it reads clearly better than the text as it stands.
-        if best is None or not _acceptable(best):
+        if key not in solved:
+            solved[key] = (*_search(text, i, left, hs, ev), i)
+        found, short, at = solved[key]
+        readings[i] = _shifted(found, i - at)
+        shortlists[i] = [_shifted_hypothesis(h, i - at) for h in short]
+
+    # The same damage recurs across a report; what the confident repairs read is evidence
+    # for the doubtful ones ("。縣" repaired after "方面" backs it after "驗收" too).
+    learned = []
+    for r in readings.values():
+        if r is not None and _confident(r):
+            ctx = _context(text, _left_context(text, r[1].stream[0].index or 0), r[1])[0]
+            learned.append(ctx.left + "".join(r[2].chars) + ctx.right)
+    doubtful = [i for i, _ in candidates if (r := readings[i]) is not None and r[0] > 0.0 and not _confident(r)]
+    if learned and doubtful:
+        ev = ev.learn(learned)
+        for i in doubtful:
+            again = _best_reading(text, i, _left_context(text, i), shortlists[i], ev, [], by_rank=True)
+            if again is not None and _acceptable(again):
+                readings[i] = again
+
+    edits: list[tuple[int, int, Replacement]] = []
+    done = 0
+    for i, _hs in candidates:
+        best = readings[i]
+        # Keep a repair only where it reads clearly better than the text as it stands.
+        if i < done or best is None or not _acceptable(best):
             continue
-        _, h, sol, restored = best
+        _, h, sol, weak, restored = best
         pieces: list[Piece] = []
         for k, ch in enumerate(sol.chars):
             slot = sol.slots[k]
             if slot.first is None or slot.last is None:
                 # made from bytes nobody saw: the empty span between its neighbours
                 at = sol.slots[k - 1].last if k and sol.slots[k - 1].last is not None else i
-                pieces.append((UNRECOVERABLE if sol.weak[k] else ch, at + 1, at + 1))
+                pieces.append((UNRECOVERABLE if weak[k] else ch, at + 1, at + 1))
                 continue
-            pieces.append((UNRECOVERABLE if sol.weak[k] else ch, slot.first, slot.last + 1))
+            pieces.append((UNRECOVERABLE if weak[k] else ch, slot.first, slot.last + 1))
         if restored:
             pieces.append((restored, h.end - 1, h.end))
         edits.append((i, h.end, pieces))
         a, b = ms.span(i, h.end)
-        kind = "mojibake_unrecoverable" if any(sol.weak) else "mojibake"
+        kind = "mojibake_unrecoverable" if any(weak) else "mojibake"
         log.add_source(kind, a, b, ms.source[a:b], "".join(p[0] for p in pieces))
         done = h.end
     return ms.edit(edits)

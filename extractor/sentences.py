@@ -1031,7 +1031,7 @@ def _iso(y: int, m: int, d: int) -> str | None:
 
 
 # A printed date. ``年`` may be missing when the month follows the year directly
-# (``202012月31日``, a typo the gold still reads as 2020-12-31).
+# (``202012月31日``, a typo that still means 2020-12-31).
 _DATE = r"(?P<y{n}>(?:19|20)\d{{2}})\s*年?\s*(?P<m{n}>\d{{1,2}})\s*月\s*(?P<d{n}>\d{{1,2}})\s*日"
 _DATE_END = r"(?:(?P<y2>(?:19|20)\d{2})\s*年?\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
 _PERIOD = re.compile(
@@ -1154,7 +1154,7 @@ def _find_title(text: str) -> tuple[str, int, int] | None:
         if idx > 0:
             ps, pe = spans[idx - 1]
             prev = _nows(text[ps:pe])
-            # A PDF title often breaks after the agency (``洪泽区人民政府`` / ``2023年政府…``) or
+            # A PDF title often breaks after the agency (``某某区人民政府`` / ``2023年政府…``) or
             # before ``年度报告``; the previous short, unpunctuated line is the first half.
             starts_bare = _TITLE_BARE_START.match(line)
             if (
@@ -1174,7 +1174,7 @@ def _find_title(text: str) -> tuple[str, int, int] | None:
 
 
 def _agency_from_title(title: str) -> str | None:
-    # Suffix first, then the year: ``齐都镇政府2017年信息公开…`` keeps its printed 政府.
+    # Suffix first, then the year: ``某某镇政府2017年信息公开…`` keeps its printed 政府.
     name = _TITLE_SUFFIX.sub("", title)
     name = _TITLE_YEAR.sub("", name)
     if name.endswith("人民"):  # ``XX市人民政府信息公开…``: the 政府 went with the suffix
@@ -1184,7 +1184,7 @@ def _agency_from_title(title: str) -> str | None:
 
 
 def _reduce_compiler(name: str) -> str:
-    """``淮安市洪泽区人民政府办公室`` → ``淮安市洪泽区人民政府``; ``永安市安砂镇党政办公室`` → ``永安市安砂镇``.
+    """``某市某区人民政府办公室`` → ``某市某区人民政府``; ``某市某镇党政办公室`` → ``某市某镇``.
 
     The office that compiles a government's report is not the issuing agency.
     """
@@ -1215,7 +1215,7 @@ def _level_of(name: str) -> str | None:
     if _CITY_END.search(place):
         return "city"
     if place.endswith("市"):
-        # A 市 named inside another 市/州/盟 (``三明市永安市``) is county-level; a bare 市 is
+        # A 市 named inside another 市/州/盟 (``某某市某县级市``) is county-level; a bare 市 is
         # taken as prefecture-level, since county-level cities cannot be told apart by name.
         return "county" if any(ch in place[:-1] for ch in "市州盟") else "city"
     return None

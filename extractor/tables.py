@@ -11,7 +11,7 @@ picks the reading; where no reading fits, nothing is guessed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -20,6 +20,7 @@ from .schemas.templates import (
     ARTICLE_BLOCKS,
     LEGACY_ROWS,
     REQUEST_COLUMN_ORDER,
+    REQUEST_ROW_NUMBERING,
     REQUEST_ROW_PATTERNS,
     REQUEST_ROWS_23,
     REQUEST_ROWS_25,
@@ -223,8 +224,6 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
     result = TableResult()
     stream = region_stream(doc, start, end)
     numbers = [sc for sc in stream if is_number_cell(sc.cell.text)]
-    if not numbers:
-        return result
     readings: list[tuple[int, str, dict[str, list[StreamCell]]]] = []
     # Reading 1: the numbers in order, column blocks undone, as 23 or 25 rows of 7.
     ordered = _row_major(_runs(stream), 7)
@@ -252,6 +251,11 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
             labelled[row] = following
     if labelled:
         readings.append((1, "labels", labelled))
+    inline_ambiguities: list[str] = []
+    if len(numbers) < 7 * len(REQUEST_ROWS_23):
+        inline, inline_ambiguities = _inline_requests(doc, start, end)
+        if inline:
+            readings.append((2, "inline", inline))
     best: tuple[int, int, str, dict[str, list[StreamCell]]] | None = None
     for order, name, grid in readings:
         values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}
@@ -264,6 +268,8 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
         result.ambiguities.append("applications table: no reading of its cells fits the template; not read")
         return result
     _, _, name, grid = best
+    if name == "inline":
+        result.ambiguities.extend(inline_ambiguities)
     values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}
     outcome_rows = REQUEST_ROWS_25[2:-2] if "other_misc" in grid else REQUEST_ROWS_23[2:-2]
     if _grid_violations(values, outcome_rows) == 0:
@@ -278,6 +284,78 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
                            column=c_index)
             )
     return result
+
+
+def split_glued(groups: Sequence[str], n: int, accept: Callable[[list[int]], bool], limit: int = 2
+                ) -> list[list[tuple[int, int, int]]]:
+    """The ways to cut runs of glued digits into `n` numbers that `accept` allows.
+
+    A crawler that flattens a table into one line glues neighbouring cells together
+    (`0000000`, `150 000015`). Each returned reading lists (group, start, end) digit
+    slices; a number never starts with 0 unless it is 0, and a run is never split across
+    the separators that did survive. At most `limit` readings are returned: callers only
+    need to know whether the reading is unique.
+    """
+    found: list[list[tuple[int, int, int]]] = []
+
+    def walk(g: int, pos: int, taken: list[tuple[int, int, int]]) -> None:
+        if len(found) >= limit or len(taken) > n:
+            return
+        if g == len(groups):
+            if len(taken) == n and accept([int(groups[a][b:c]) for a, b, c in taken]):
+                found.append(list(taken))
+            return
+        digits = groups[g]
+        if pos == len(digits):
+            walk(g + 1, 0, taken)
+            return
+        longest = 1 if digits[pos] == "0" else len(digits) - pos
+        for length in range(1, longest + 1):
+            walk(g, pos + length, [*taken, (g, pos, pos + length)])
+
+    walk(0, 0, [])
+    return found
+
+
+def _inline_requests(doc: Document, start: int, end: int) -> tuple[dict[str, list[StreamCell]], list[str]]:
+    """Rows of an applications table flattened into running text, digits of its cells glued."""
+    text = doc.text
+    rows = REQUEST_ROWS_25 if re.search(r"逾期不补正", text[start:end]) else REQUEST_ROWS_23
+    patterns = dict(REQUEST_ROW_PATTERNS)
+    spans: list[tuple[str, int, int]] = []
+    pos = start
+    for row in rows:
+        m = re.compile(patterns[row].replace("^", "").replace("$", "")).search(text, pos, end)
+        if m is None:
+            continue
+        spans.append((row, m.start(), m.end()))
+        pos = m.end()
+    grid: dict[str, list[StreamCell]] = {}
+    ambiguous: list[str] = []
+    for i, (row, _, label_end) in enumerate(spans):
+        stop = spans[i + 1][1] if i + 1 < len(spans) else end
+        segment = text[label_end:stop]
+        segment = re.sub(r"[(（][^)）]*[)）]", lambda m: " " * len(m.group()), segment)
+        number = REQUEST_ROW_NUMBERING.get(spans[i + 1][0]) if i + 1 < len(spans) else None
+        if number:
+            tail = re.search(rf"{number}\s*[.、．]\D*$", segment)
+            if tail:
+                segment = segment[:tail.start()] + " " * (len(segment) - tail.start())
+        groups = [(m.group(), label_end + m.start()) for m in re.finditer(r"\d+", segment)]
+        if not groups:
+            continue
+        readings = split_glued([g for g, _ in groups], 7, lambda v: sum(v[:6]) == v[6])
+        if len(readings) != 1:
+            ambiguous.append(f"applications table, row {row}: "
+                             f"{'several splits fit' if readings else 'no split fits'} "
+                             f"{' '.join(g for g, _ in groups)!r}; not read")
+            continue
+        cells = []
+        for g, a, b in readings[0]:
+            offset = groups[g][1]
+            cells.append(StreamCell(Cell(groups[g][0][a:b], offset + a, offset + b), -1))
+        grid[row] = cells
+    return grid, ambiguous
 
 
 # --------------------------------------------------------------------------- gb: review/litigation

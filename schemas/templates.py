@@ -86,6 +86,15 @@ REQUEST_ROW_PATTERNS: tuple[tuple[str, str], ...] = (
     ("total", r"^\(七\)总计|^总计$"),
     ("carried_forward", r"结转下年度"),
 )
+# The printed numbering in front of each sub-row's label: in text whose cells are glued
+# together it is the only way to tell a row's last digits from the next label's number.
+REQUEST_ROW_NUMBERING: dict[str, str] = {
+    "denied_state_secret": "1", "denied_law": "2", "denied_security": "3", "denied_third_party": "4",
+    "denied_internal": "5", "denied_process": "6", "denied_enforcement": "7", "denied_query": "8",
+    "unable_not_held": "1", "unable_create": "2", "unable_unclear": "3",
+    "reject_petition": "1", "reject_duplicate": "2", "reject_publication": "3", "reject_excessive": "4",
+    "reject_confirm": "5", "other_no_supplement": "1", "other_no_fee": "2",
+}
 _OUTCOMES_COMMON = (
     "granted", "partial",
     "denied_state_secret", "denied_law", "denied_security", "denied_third_party",

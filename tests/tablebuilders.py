@@ -193,3 +193,12 @@ def legacy_report(table_text: str) -> str:
         "(一)附表",
         table_text,
     ])
+
+
+def inline_layout(grid: dict[str, list[int]], rng: random.Random) -> str:
+    """A crawler's flattening: the whole table on one line, neighbouring cells' digits glued."""
+    parts: list[str] = []
+    for row, values in grid.items():
+        digits = "".join(str(v) if rng.random() < 0.7 else f"{v} " for v in values).strip()
+        parts.append(REQUEST_LABELS[row] + digits)
+    return "".join(parts)

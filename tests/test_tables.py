@@ -177,3 +177,29 @@ def test_legacy_fee_in_wan_is_normalised_to_yuan() -> None:
     table = "指标名称\t计量单位\t2015年\n主动公开文件数\t条\t5\n政府信息公开收费减免金额\t万元\t1.2"
     got, _ = _values(tb.legacy_report(table), "legacy")
     assert got["fees.amount_yuan"] == 12000
+
+
+@settings(max_examples=30, deadline=None)
+@given(seed=st.integers(0, 10_000), rows25=st.booleans())
+def test_glued_digits_are_split_only_where_the_arithmetic_pins_one_split(seed: int, rows25: bool) -> None:
+    rng = random.Random(seed)
+    grid = tb.request_grid(rng, rows25)
+    got, ambiguities = _values(tb.gb_report(tb.inline_layout(grid, rng), gb2021=rows25))
+    expected = _expected_requests(grid)
+    requests = {k: v for k, v in got.items() if k.startswith("requests.")}
+    assert requests, ambiguities
+    for path, value in requests.items():
+        assert value == expected[path], path
+    read_rows = {p.split(".")[1] for p in requests}
+    missing_rows = set(grid) - read_rows
+    for row in missing_rows:
+        assert any(f"row {row}:" in a for a in ambiguities), row
+
+
+def test_glued_row_with_one_possible_split() -> None:
+    from extractor.tables import split_glued
+
+    readings = split_glued(["150", "000015"], 7, lambda v: sum(v[:6]) == v[6])
+    assert len(readings) == 1
+    assert [int(["150", "000015"][g][a:b]) for g, a, b in readings[0]] == [15, 0, 0, 0, 0, 0, 15]
+    assert len(split_glued(["121212"], 3, lambda v: True)) == 2  # several splits: the caller reads nothing
