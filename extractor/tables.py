@@ -84,6 +84,14 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
+_DASH_CELL = re.compile(r"[\-—–/／无]")
+
+
+def _is_cell_value(text: str) -> bool:
+    """A number, or a dash, slash or 无 that a printed table uses for zero."""
+    return is_number_cell(text) or bool(_DASH_CELL.fullmatch(text.strip()))
+
+
 # --------------------------------------------------------------------------- streams
 @dataclass(frozen=True)
 class StreamCell:
@@ -176,7 +184,7 @@ def _runs(stream: Sequence[StreamCell]) -> list[list[StreamCell]]:
     runs: list[list[StreamCell]] = []
     prev_line = -10
     for sc in stream:
-        if not is_number_cell(sc.cell.text):
+        if not _is_cell_value(sc.cell.text):
             prev_line = -10
             continue
         if runs and sc.line == prev_line + 1:
@@ -205,25 +213,30 @@ def _row_major(runs: list[list[StreamCell]], width: int) -> list[StreamCell]:
 
 
 def _grid_violations(grid: dict[str, list[float]], outcome_rows: Sequence[str]) -> int:
+    def cell(row: str, c: int) -> float | None:
+        values = grid.get(row)
+        return values[c] if values is not None and c < len(values) else None
+
     bad = 0
     for values in grid.values():
-        if abs(sum(values[:6]) - values[6]) > 1e-6:
+        if len(values) == 7 and abs(sum(values[:6]) - values[6]) > 1e-6:
             bad += 1
     for c in range(7):
-        if "total" in grid and "new_received" in grid and "carried_over" in grid and "carried_forward" in grid:
-            if abs(grid["new_received"][c] + grid["carried_over"][c]
-                   - grid["total"][c] - grid["carried_forward"][c]) > 1e-6:
-                bad += 1
-        if "total" in grid and all(r in grid for r in outcome_rows):
-            if abs(sum(grid[r][c] for r in outcome_rows) - grid["total"][c]) > 1e-6:
-                bad += 1
+        flow = [cell(r, c) for r in ("new_received", "carried_over", "total", "carried_forward")]
+        if all(v is not None for v in flow):
+            a, b, t, f = (v or 0.0 for v in flow)
+            bad += abs(a + b - t - f) > 1e-6
+        outcomes = [cell(r, c) for r in outcome_rows]
+        total = cell("total", c)
+        if total is not None and all(v is not None for v in outcomes):
+            bad += abs(sum(v or 0.0 for v in outcomes) - total) > 1e-6
     return bad
 
 
 def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
     result = TableResult()
     stream = region_stream(doc, start, end)
-    numbers = [sc for sc in stream if is_number_cell(sc.cell.text)]
+    numbers = [sc for sc in stream if _is_cell_value(sc.cell.text)]
     readings: list[tuple[int, str, dict[str, list[StreamCell]]]] = []
     # Reading 1: the numbers in order, column blocks undone, as 23 or 25 rows of 7.
     ordered = _row_major(_runs(stream), 7)
@@ -234,20 +247,23 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
     # Reading 2: each row label takes the seven numbers that follow it.
     labelled: dict[str, list[StreamCell]] = {}
     for k, sc in enumerate(stream):
-        if is_number_cell(sc.cell.text):
+        if _is_cell_value(sc.cell.text):
             continue
         row = _request_row_of(sc.cell.text)
         if row is None or row in labelled:
             continue
         following: list[StreamCell] = []
         for nxt in stream[k + 1:]:
-            if is_number_cell(nxt.cell.text):
+            if _is_cell_value(nxt.cell.text):
                 following.append(nxt)
                 if len(following) == 7:
                     break
             elif _request_row_of(nxt.cell.text) is not None:
                 break
         if len(following) == 7:
+            labelled[row] = following
+        elif len(following) == 6:
+            # a 总计 column filled on a few rows only: the six applicant columns are printed first
             labelled[row] = following
     if labelled:
         readings.append((1, "labels", labelled))
@@ -275,7 +291,7 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
     if _grid_violations(values, outcome_rows) == 0:
         result.verified.update(f"requests.{r}.{c}" for r in grid for c in REQUEST_COLUMN_ORDER)
     for r_index, (row, cells) in enumerate(grid.items()):
-        for c_index, (column, sc) in enumerate(zip(REQUEST_COLUMN_ORDER, cells, strict=True)):
+        for c_index, (column, sc) in enumerate(zip(REQUEST_COLUMN_ORDER, cells, strict=False)):
             value = parse_number(sc.cell.text)
             if value is None:
                 continue
@@ -365,7 +381,7 @@ def _block_ok(values: Sequence[float]) -> bool:
 
 def parse_review(doc: Document, start: int, end: int) -> TableResult:
     result = TableResult()
-    numbers = [sc.cell for sc in region_stream(doc, start, end) if is_number_cell(sc.cell.text)]
+    numbers = [sc.cell for sc in region_stream(doc, start, end) if _is_cell_value(sc.cell.text)]
     if len(numbers) < 15:
         if numbers:
             result.ambiguities.append(f"review/litigation table: {len(numbers)} numbers for 15 cells; not read")

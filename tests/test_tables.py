@@ -203,3 +203,22 @@ def test_glued_row_with_one_possible_split() -> None:
     assert len(readings) == 1
     assert [int(["150", "000015"][g][a:b]) for g, a, b in readings[0]] == [15, 0, 0, 0, 0, 0, 15]
     assert len(split_glued(["121212"], 3, lambda v: True)) == 2  # several splits: the caller reads nothing
+
+
+def test_total_column_filled_on_a_few_rows_and_dashes_for_zero() -> None:
+    grid = tb.request_grid(random.Random(7), False)
+    lines = ["\t".join(tb.HEADER)]
+    keep_total = {"new_received", "carried_over", "total", "carried_forward"}
+    for row, values in grid.items():
+        cells = ["—" if v == 0 and row == "granted" else str(v) for v in values[:6]]
+        if row in keep_total:
+            cells.append(str(values[6]))
+        lines.append("\t".join([tb.REQUEST_LABELS[row], *cells]))
+    got, _ = _values(tb.gb_report("\n".join(lines), gb2021=False))
+    expected = _expected_requests(grid)
+    for path, value in expected.items():
+        row, column = path.split(".")[1:]
+        if column == "total" and row not in keep_total:
+            assert path not in got  # a blank 总计 states nothing
+        else:
+            assert got[path] == value, path
