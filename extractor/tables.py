@@ -233,6 +233,9 @@ def _grid_violations(grid: dict[str, list[float]], outcome_rows: Sequence[str]) 
     return bad
 
 
+_MAX_TABLE_ERRORS = 3
+
+
 def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
     result = TableResult()
     stream = region_stream(doc, start, end)
@@ -283,7 +286,13 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
     if best is None:
         result.ambiguities.append("applications table: no reading of its cells fits the template; not read")
         return result
-    _, _, name, grid = best
+    violations, _, name, grid = best
+    violations += len(grid)
+    if violations > _MAX_TABLE_ERRORS:
+        # A report's own slips break one or two identities; a misread table breaks many.
+        result.ambiguities.append(
+            f"applications table: the best reading of its cells breaks {violations} of its identities; not read")
+        return result
     if name == "inline":
         result.ambiguities.extend(inline_ambiguities)
     values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}
