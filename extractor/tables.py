@@ -130,11 +130,12 @@ def _candidate(path: str, number: float, cell: Cell, rule: str, table: int | Non
 def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
     result = TableResult()
     text = doc.text
-    article = re.compile(r"第二十条第\s*\(\s*[一二三四五六七八九十]+\s*\)\s*项")
+    article = re.compile(r"第二十条第\s*\(?\s*[一二三四五六七八九十]+\s*\)?\s*项")
     markers = [(m.start(), m.end(), m.group()) for m in article.finditer(text, 0, end) if m.start() >= start]
     for i, (_, m_end, header) in enumerate(markers):
         block_end = markers[i + 1][0] if i + 1 < len(markers) else end
-        spec = next((b for b in ARTICLE_BLOCKS if re.search(b.marker, _compact(header))), None)
+        numeral = re.sub(r"[^一二三四五六七八九十]", "", header.replace("第二十条", ""))
+        spec = next((b for b in ARTICLE_BLOCKS if b.item == numeral), None)
         if spec is None:
             continue
         columns = spec.columns.get(fmt) or spec.columns["gb2019"]

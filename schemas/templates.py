@@ -24,34 +24,34 @@ class RowSpec:
 # --- gb2019 / gb2021: 第二十条 blocks -------------------------------------------------
 @dataclass(frozen=True)
 class ArticleBlock:
-    marker: str  # regex on the block header, e.g. 第二十条第(一)项
+    item: str  # the item of 第二十条 the block reports, e.g. 一 for 第二十条第(一)项
     rows: tuple[tuple[str, str], ...]  # (field prefix, label pattern)
     columns: dict[str, tuple[str, ...]]  # format -> field suffixes in printed order
 
 
 ARTICLE_BLOCKS: tuple[ArticleBlock, ...] = (
     ArticleBlock(
-        r"第二十条第\(一\)项",
+        "一",
         (("proactive.regulations", r"^规章$"), ("proactive.normative", r"规范性文件")),
         {"gb2019": ("issued", "published", "public_total"), "gb2021": ("issued", "repealed", "in_force")},
     ),
     ArticleBlock(
-        r"第二十条第\(五\)项",
+        "五",
         (("proactive.licensing", r"^行政许可$"), ("proactive.other_services", r"其他对外管理服务")),
         {"gb2019": ("prev_items", "change", "decisions"), "gb2021": ("decisions",)},
     ),
     ArticleBlock(
-        r"第二十条第\(六\)项",
+        "六",
         (("proactive.penalty", r"^行政处罚$"), ("proactive.coercion", r"^行政强制$")),
         {"gb2019": ("prev_items", "change", "decisions"), "gb2021": ("decisions",)},
     ),
     ArticleBlock(
-        r"第二十条第\(八\)项",
+        "八",
         (("proactive.fees", r"行政事业性收费"),),
         {"gb2019": ("prev_items", "change"), "gb2021": ("amount_wan",)},
     ),
     ArticleBlock(
-        r"第二十条第\(九\)项",
+        "九",
         (("proactive.procurement", r"政府集中采购"),),
         {"gb2019": ("items", "amount_yuan"), "gb2021": ("items", "amount_yuan")},
     ),

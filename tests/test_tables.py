@@ -222,3 +222,10 @@ def test_total_column_filled_on_a_few_rows_and_dashes_for_zero() -> None:
             assert path not in got  # a blank 总计 states nothing
         else:
             assert got[path] == value, path
+
+
+def test_article_20_header_without_brackets() -> None:
+    grid = tb.request_grid(random.Random(8), True)
+    text = tb.gb_report(tb.lines_layout(grid), gb2021=True).replace("第二十条第(一)项", "第二十条第一项")
+    got, _ = _values(text)
+    assert got["proactive.normative.repealed"] == 5
