@@ -213,6 +213,40 @@ def _row_major(runs: list[list[StreamCell]], width: int) -> list[StreamCell]:
     return out
 
 
+_MAX_BLOCK_ROWS = 12
+
+
+def block_readings(values: Sequence[float], rows: int, width: int = 7, limit: int = 3) -> list[list[int]]:
+    """Orders of `values` that read as `rows` rows of `width`, some runs of rows printed column by column.
+
+    Each reading is a permutation of indices into `values`, row-major. Only readings in
+    which every row's last cell is the sum of the others are kept; at most `limit`
+    distinct ones are returned (the caller needs to know whether one reading is certain).
+    """
+    partial: list[list[tuple[list[int], tuple[float, ...]]]] = [[] for _ in range(rows + 1)]
+    partial[0] = [([], ())]
+    for r in range(rows):
+        for order, seen in partial[r]:
+            for k in range(1, min(_MAX_BLOCK_ROWS, rows - r) + 1):
+                base = width * r
+                if base + width * k > len(values):
+                    break
+                block = [base + c * k + i for i in range(k) for c in range(width)]
+                ok = all(
+                    abs(sum(values[j] for j in block[i * width:i * width + width - 1]) - values[block[i * width + width - 1]])
+                    < 1e-6
+                    for i in range(k)
+                )
+                if not ok:
+                    continue
+                new_order = order + block
+                signature = seen + tuple(values[j] for j in block)
+                bucket = partial[r + k]
+                if all(sig != signature for _, sig in bucket) and len(bucket) < limit:
+                    bucket.append((new_order, signature))
+    return [order for order, _ in partial[rows]]
+
+
 def _grid_violations(grid: dict[str, list[float]], outcome_rows: Sequence[str]) -> int:
     def cell(row: str, c: int) -> float | None:
         values = grid.get(row)
@@ -248,6 +282,21 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
         if len(ordered) == 7 * len(rows):
             grid = {row: ordered[i * 7:(i + 1) * 7] for i, row in enumerate(rows)}
             readings.append((0, "sequence", grid))
+            sequence_values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cs] for r, cs in grid.items()}
+            if _grid_violations(sequence_values, rows[2:-2]) == 0:
+                continue
+            # Reading 1b: the same numbers where blank lines no longer mark the column
+            # blocks: the row sums find the blocks, if only one way fits.
+            plain = [sc for sc in stream if _is_cell_value(sc.cell.text)]
+            plain_values = [parse_number(sc.cell.text) or 0.0 for sc in plain]
+            fitting = []
+            for order in block_readings(plain_values, len(rows), limit=200):
+                values = {row: [plain_values[j] for j in order[i * 7:(i + 1) * 7]] for i, row in enumerate(rows)}
+                if _grid_violations(values, rows[2:-2]) == 0:
+                    fitting.append(order)
+            if len(fitting) == 1:
+                cells = [plain[j] for j in fitting[0]]
+                readings.append((1, "blocks", {row: cells[i * 7:(i + 1) * 7] for i, row in enumerate(rows)}))
     # Reading 2: each row label takes the seven numbers that follow it.
     labelled: dict[str, list[StreamCell]] = {}
     for k, sc in enumerate(stream):
@@ -270,12 +319,12 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
             # a 总计 column filled on a few rows only: the six applicant columns are printed first
             labelled[row] = following
     if labelled:
-        readings.append((1, "labels", labelled))
+        readings.append((2, "labels", labelled))
     inline_ambiguities: list[str] = []
     if len(numbers) < 7 * len(REQUEST_ROWS_23):
         inline, inline_ambiguities = _inline_requests(doc, start, end)
         if inline:
-            readings.append((2, "inline", inline))
+            readings.append((3, "inline", inline))
     best: tuple[int, int, str, dict[str, list[StreamCell]]] | None = None
     for order, name, grid in readings:
         values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}

@@ -229,3 +229,16 @@ def test_article_20_header_without_brackets() -> None:
     text = tb.gb_report(tb.lines_layout(grid), gb2021=True).replace("第二十条第(一)项", "第二十条第一项")
     got, _ = _values(text)
     assert got["proactive.normative.repealed"] == 5
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), rows25=st.booleans())
+def test_column_blocks_without_blank_lines_give_no_wrong_number(seed: int, rows25: bool) -> None:
+    rng = random.Random(seed)
+    grid = tb.request_grid(rng, rows25)
+    squeezed = "\n".join(line for line in tb.column_block_layout(grid, rng).split("\n") if line.strip())
+    got, ambiguities = _values(tb.gb_report(squeezed, gb2021=rows25))
+    expected = _expected_requests(grid)
+    requests = {k: v for k, v in got.items() if k.startswith("requests.")}
+    assert all(expected[k] == v for k, v in requests.items())
+    assert requests or ambiguities
