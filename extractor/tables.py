@@ -232,11 +232,8 @@ def block_readings(values: Sequence[float], rows: int, width: int = 7, limit: in
                 if base + width * k > len(values):
                     break
                 block = [base + c * k + i for i in range(k) for c in range(width)]
-                ok = all(
-                    abs(sum(values[j] for j in block[i * width:i * width + width - 1]) - values[block[i * width + width - 1]])
-                    < 1e-6
-                    for i in range(k)
-                )
+                row_cells = [block[i * width:(i + 1) * width] for i in range(k)]
+                ok = all(abs(sum(values[j] for j in cells[:-1]) - values[cells[-1]]) < 1e-6 for cells in row_cells)
                 if not ok:
                     continue
                 new_order = order + block

@@ -57,11 +57,11 @@ def test_every_bundled_report_extracts() -> None:
 
 
 def test_missing_path_and_empty_file(tmp_path: Path) -> None:
-    with pytest.raises(MissingInputError, match="nope.txt"):
+    with pytest.raises(MissingInputError, match=r"nope\.txt"):
         extract(tmp_path / "nope.txt", mode="rules")
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
-    with pytest.raises(EmptyInputError, match="empty.txt"):
+    with pytest.raises(EmptyInputError, match=r"empty\.txt"):
         extract(empty, mode="rules")
 
 

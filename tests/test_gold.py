@@ -7,9 +7,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from extractor.evals.gold import check_gold, check_gold_dir, closest_path, gold_files, load_gold
 
 from extractor.errors import GoldFileError
+from extractor.evals.gold import check_gold, check_gold_dir, closest_path, gold_files, load_gold
 
 GOLD_ROOT = Path(__file__).resolve().parents[1] / "evals" / "gold"
 

@@ -8,6 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from extractor.errors import ConfigError, InputError
 from extractor.evals.gold import GoldFile, load_gold
 from extractor.evals.harness import (
     compare,
@@ -19,8 +21,6 @@ from extractor.evals.harness import (
 )
 from extractor.evals.html_report import render_html, snippet_html
 from extractor.schemas.report import FieldValue, Figure, Finding, Provenance, Report, Usage
-
-from extractor.errors import ConfigError, InputError
 
 REPO = Path(__file__).resolve().parents[1]
 SEED_REPORTS = REPO / "evals" / "corpus" / "seeds"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
 from extractor.evals.gold import GoldFile, GoldFinding, gold_files, load_gold
 from extractor.evals.scoring import (
     Counts,
