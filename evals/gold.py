@@ -18,6 +18,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from extractor.errors import GoldFileError
 from extractor.schemas.vocabulary import (
     CUMULATIVE_PREFIX,
     FORMATS,
@@ -27,8 +28,6 @@ from extractor.schemas.vocabulary import (
     spec_for,
     vocabulary,
 )
-
-from extractor.errors import GoldFileError
 
 from .scoring import FINDING_KINDS, GoldValue, Scalar
 

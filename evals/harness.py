@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from extractor.schemas.report import Report
 from pydantic import ValidationError
 from tqdm import tqdm
 
 from extractor.errors import ConfigError, ExtractorError, GoldFileError
+from extractor.schemas.report import Report
 
 from .gold import GoldFile, check_gold, gold_files, gold_stem, load_gold
 from .scoring import ReportScore, aggregate, score_report

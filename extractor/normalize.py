@@ -20,14 +20,14 @@ from __future__ import annotations
 
 import html
 import math
-from bisect import bisect_left
 import re
 import unicodedata
+from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import combinations
+from itertools import combinations, pairwise
 from typing import Any
 
 from extractor.document import CleanText, Repair, Source
@@ -255,7 +255,7 @@ def _general() -> _General:
 
     pairs: set[str] = set()
     for phrase in phrases_dict:
-        for a, b in zip(phrase, phrase[1:], strict=False):
+        for a, b in pairwise(phrase):
             pairs.add(a + b)
     after: dict[str, set[str]] = {}
     before: dict[str, set[str]] = {}
@@ -291,13 +291,19 @@ def _simple(ch: str) -> str:
 # either a real trail byte in 0x40-0x7E that shows as a Latin letter ("W" of 網 BE57),
 # or a lone 0x80 (shown "€"), or an invalid pair (trail, ASCII byte) that shows as a "?"
 # and swallows the ASCII byte (often the "(" of a pinyin annotation or the "<" of a tag).
-# Full-width punctuation in the shifted stream (！？；，, GBK A3xx) has often been turned
-# into ASCII afterwards, so ASCII "!" inside a run stands for GBK A3A1.
+# A shifted pair that is not GBK at all (the user-defined rows) was dropped without a
+# trace. Full-width forms in the shifted stream (！？；，ｍ, GBK A3xx) were turned into
+# ASCII afterwards, so an ASCII "!" inside a run stands for GBK A3A1.
 #
-# The repair re-encodes a candidate run, decodes it one byte shifted, and fills the byte
-# nobody can see (the lost lead, a hidden trail) with the GBK character the document
-# itself supports best: bigrams of its intact text, pinyin annotations next to the run,
-# and the stray pinyin, which names the character the bad decoder saw at the lost byte.
+# The repair enumerates readings of a candidate run (where it ends, which ASCII
+# characters were full-width, where a pair was dropped), re-encodes the shown
+# characters, pairs the bytes one step shifted, and fills every byte nobody saw with the
+# GBK character the document itself makes likeliest: a bigram model of its intact text
+# (plus a general word list and, in a second pass, the repairs it was sure of), the
+# pinyin annotation after the run (the reading of its last character) and the stray
+# pinyin (the character the bad decoder saw at the lost byte). A reading is kept only if
+# it is far likelier than the text as shown; a character that no evidence, or no
+# evidence clearly, picks out becomes U+FFFD.
 
 
 @lru_cache(maxsize=1)
@@ -374,12 +380,13 @@ _VOCABULARY = 22000  # roughly the GBK repertoire: the add-half prior spreads ov
 class _Evidence:
     """What the document itself says about which characters go together."""
 
-    def __init__(self, unigrams: Counter[str], bigrams: Counter[str], annotated: frozenset[str]) -> None:
+    def __init__(self, text: str, unigrams: Counter[str], bigrams: Counter[str], annotated: frozenset[str]) -> None:
+        self.text = text  # the intact text, width-folded, annotations removed
         self.unigrams = unigrams
         self.bigrams = bigrams
         self.annotated = annotated  # characters the document always follows with (pinyin)
         self._total = sum(unigrams.values()) + 0.5 * _VOCABULARY
-        self._pairs: dict[str, float] = {}
+        self.pair_cache: dict[str, float] = {}  # log P(b | a) by "ab"
         self._uni: dict[str, float] = {}
         self._back: dict[str, float] = {}
         self._after: dict[str, frozenset[str]] = {}
@@ -390,14 +397,32 @@ class _Evidence:
         # keeps its list alive, so the id cannot be reused while the entry exists)
         self.pruned: dict[tuple[int, bool, str | None, str, str], tuple[list[_Cand], list[_Cand]]] = {}
 
-    def learn(self, texts: Iterable[str]) -> _Evidence:
-        """A copy that has also read ``texts`` (repairs it is confident about)."""
-        unigrams, bigrams = Counter(self.unigrams), Counter(self.bigrams)
+    def learn(self, texts: Iterable[str]) -> None:
+        """Read ``texts`` too (repairs the caller is confident about), in place.
+
+        Keeps the sorted bigram lists (inserting the few new ones) and drops the caches
+        the new counts invalidate.
+        """
+        new_pairs: set[str] = set()
         for t in texts:
             folded = t.translate(_FOLD_TABLE)
-            unigrams.update(folded)
-            bigrams.update(map(str.__add__, folded, folded[1:]))
-        return _Evidence(unigrams, bigrams, self.annotated)
+            self.text += "\n" + folded
+            self.unigrams.update(folded)
+            pairs = list(map(str.__add__, folded, folded[1:]))
+            new_pairs.update(p for p in pairs if p not in self.bigrams)
+            self.bigrams.update(pairs)
+        for key in new_pairs:
+            if self._keys:
+                insort(self._keys, key)
+            if self._reversed:
+                insort(self._reversed, key[::-1])
+            self._after.pop(key[0], None)
+            self._before.pop(key[1], None)
+        self._total = sum(self.unigrams.values()) + 0.5 * _VOCABULARY
+        self.pair_cache.clear()
+        self._uni.clear()
+        self._back.clear()
+        self.pruned.clear()
 
     def count(self, ch: str) -> int:
         return self.unigrams.get(_fold(ch), 0)
@@ -450,7 +475,7 @@ class _Evidence:
         if not b:
             return 0.0
         key = a + b
-        found = self._pairs.get(key)
+        found = self.pair_cache.get(key)
         if found is not None:
             return found
         p = _W_UNIGRAM * self.unigram(b)
@@ -460,7 +485,7 @@ class _Evidence:
                 p += _W_DOC * self.bigrams.get(_fold(a) + _fold(b), 0) / ca
             if _simple(a) + _simple(b) in _general().pairs:
                 p += _W_GENERAL * _P_GENERAL
-        found = self._pairs[key] = math.log(p)
+        found = self.pair_cache[key] = math.log(p)
         return found
 
 
@@ -483,7 +508,7 @@ def _document_evidence(text: str, runs: list[tuple[int, int]]) -> _Evidence:
     always: frozenset[str] = frozenset()
     if sum(annotated.values()) >= 20:
         always = frozenset(c for c, n in annotated.items() if n == unigrams[c])
-    return _Evidence(unigrams, bigrams, always)
+    return _Evidence(folded, unigrams, bigrams, always)
 
 
 @dataclass(frozen=True)
@@ -594,7 +619,7 @@ class _Cands(list[_Cand]):
     _index: tuple[dict[str, list[int]], dict[str, list[int]]] | None = None
     _readings: dict[str, set[int]] | None = None
 
-    def index(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
+    def by_char(self) -> tuple[dict[str, list[int]], dict[str, list[int]]]:
         if self._index is None:
             folded: dict[str, list[int]] = {}
             simple: dict[str, list[int]] = {}
@@ -656,13 +681,19 @@ def _slots(h: _Hypothesis, left: str, ev: _Evidence) -> list[_Slot] | None:
             found.append(_candidates(a.value, b.value, h.lead_choices if k == 0 else None))
         else:
             found.append(None)  # both bytes invisible: only the neighbours can say
+    def known(k: int) -> str:
+        """The character of slot k if its bytes were all seen, else ""."""
+        if k < 0:
+            return left
+        cands = found[k] if k < len(found) else None
+        return cands[0][0] if cands is not None and len(cands) == 1 else ""
+
     for k, cands in enumerate(found):
         if cands is not None:
             continue
         # A whole character was swallowed by a dropped pair: offer what the document puts
-        # between the known neighbours.
-        before = left if k == 0 else (found[k - 1] or [("", 0, 0)])[0][0] if len(found[k - 1] or ()) == 1 else ""
-        after = (found[k + 1] or [("", 0, 0)])[0][0] if k + 1 < len(found) and len(found[k + 1] or ()) == 1 else ""
+        # next to the known neighbours.
+        before, after = known(k - 1), known(k + 1)
         chars = (ev.after(before) if before else frozenset()) | (ev.before(after) if after else frozenset())
         offered = _Cands((ch, p[0], p[1]) for ch in sorted(chars) if (p := _gbk_pair(ch)) is not None)
         if not offered:
@@ -677,6 +708,7 @@ class _Solution:
     picks: tuple[_Cand, ...]
     score: float
     slots: tuple[_Slot, ...]
+    pruned: tuple[list[_Cand], ...]  # the candidates the search kept, per slot
 
 
 _BEAM = 10
@@ -708,14 +740,16 @@ def _matching(index: dict[str, list[int]], chars: Iterable[str]) -> set[int]:
     return out
 
 
-def _scored(cands: _Cands, lnb: str, rnb: str, last: bool, ctx: _Context, ev: _Evidence) -> tuple[dict[int, float], float]:
+def _scored(
+    cands: _Cands, lnb: str, rnb: str, last: bool, ctx: _Context, ev: _Evidence
+) -> tuple[dict[int, float], float]:
     """log P(c | lnb) + log P(rnb | c) + annotation terms, for the candidates that have any.
 
     Most of a slot's ~190 candidates are characters the document never uses and no
     neighbour pairs with; they all score the same, returned once as the second value.
     Only the rest (a handful) are worked out one by one.
     """
-    folded, simple = cands.index()
+    folded, simple = cands.by_char()
     after: set[int] = set()
     before: set[int] = set()
     if lnb and lnb not in _NO_EVIDENCE:
@@ -752,7 +786,9 @@ def _solve(h: _Hypothesis, ctx: _Context, ev: _Evidence) -> _Solution | None:
     pruned: list[list[_Cand]] = []
     for k, slot in enumerate(slots):
         cands = slot.candidates
-        if len(cands) > _BEAM:
+        if len(cands) <= _BEAM:
+            pruned.append(cands)
+        else:
             lnb = ctx.left if k == 0 else (slots[k - 1].candidates[0][0] if len(slots[k - 1].candidates) == 1 else "")
             rnb = ctx.right if k == n - 1 else (
                 slots[k + 1].candidates[0][0] if len(slots[k + 1].candidates) == 1 else ""
@@ -768,26 +804,53 @@ def _solve(h: _Hypothesis, ctx: _Context, ev: _Evidence) -> _Solution | None:
                 order += [ci for ci in range(min(len(cands), _BEAM)) if ci not in scores][: _BEAM - len(order)]
                 kept = [cands[ci] for ci in order]
                 ev.pruned[cache_key] = (cands, kept)
-            cands = kept
-        pruned.append(cands)
+            pruned.append(kept)
 
-    # Viterbi over the slots; a dropped pair links the two slots around it, because the
-    # pair (trail of one, lead of the next) must be one the decoder could not read.
+    found = _viterbi(pruned, gaps, ctx, ev)
+    if found is None:
+        return None
+    total, picks = found
+    chosen = tuple(pruned[k][ci] for k, ci in enumerate(picks))
+    return _Solution(tuple(c[0] for c in chosen), chosen, total, tuple(slots), tuple(pruned))
+
+
+def _viterbi(
+    pruned: Sequence[list[_Cand]],
+    gaps: frozenset[int],
+    ctx: _Context,
+    ev: _Evidence,
+    forbid: tuple[int, str] | None = None,
+) -> tuple[float, list[int]] | None:
+    """Best path through the slots' candidates (optionally without one character at one slot).
+
+    A dropped pair links the two slots around it: the pair (trail of one, lead of the
+    next) must be one the decoder could not read.
+    """
+    n = len(pruned)
+    cache = ev.pair_cache  # inlined look-ups: this is the innermost loop of the repair
+    by_code = _gbk_table()[0]
     layers: list[list[tuple[float, int]]] = []
     for k, cands in enumerate(pruned):
         last = k == n - 1
+        linked = (k - 1) in gaps
         layer: list[tuple[float, int]] = []
         for ch, lead, _trail in cands:
+            if forbid is not None and forbid[0] == k and forbid[1] == ch:
+                layer.append((-math.inf, -1))
+                continue
             base = _local(ch, last, ctx, ev)
             if k == 0:
                 layer.append((base + ev.logp(ctx.left, ch), -1))
                 continue
             top = (-math.inf, -1)
             for pi, (score, _) in enumerate(layers[k - 1]):
-                pch, _plead, ptrail = pruned[k - 1][pi]
-                if (k - 1) in gaps and _gbk_char(ptrail, lead) is not None:
+                if score == -math.inf:
                     continue
-                s = score + ev.logp(pch, ch)
+                pch, _plead, ptrail = pruned[k - 1][pi]
+                if linked and (ptrail << 8 | lead) in by_code:
+                    continue
+                lp = cache.get(pch + ch)
+                s = score + (lp if lp is not None else ev.logp(pch, ch))
                 if s > top[0]:
                     top = (s, pi)
             layer.append((base + top[0], top[1]))
@@ -801,16 +864,16 @@ def _solve(h: _Hypothesis, ctx: _Context, ev: _Evidence) -> _Solution | None:
     for k in range(n - 1, 0, -1):
         picks.append(layers[k][picks[-1]][1])
     picks.reverse()
-    chosen = tuple(pruned[k][ci] for k, ci in enumerate(picks))
-    return _Solution(tuple(c[0] for c in chosen), chosen, total, tuple(slots))
+    return total, picks
 
 
 def _weak(sol: _Solution, h: _Hypothesis, ctx: _Context, ev: _Evidence) -> tuple[bool, ...]:
     """Per character: nothing, or nothing unambiguous, in the document supports it.
 
     A guessed character (one with an invisible byte) stands only if a bigram or the
-    annotation backs it and no other character that fits the same bytes and neighbours
-    comes close; a character whose bytes were all seen only needs some support.
+    annotation backs it and the best reading without it (every other character free to
+    change too) is clearly worse; a character whose bytes were all seen only needs
+    some support.
     """
     n = len(sol.chars)
     gaps = frozenset(h.gaps)
@@ -821,34 +884,40 @@ def _weak(sol: _Solution, h: _Hypothesis, ctx: _Context, ev: _Evidence) -> tuple
         last = k == n - 1
         annotated = last and ctx.annotation is not None and ctx.annotation in _readings(ch)
         supported = annotated or ev.supported(lnb, ch) or ev.supported(ch, rnb)
-        cands = sol.slots[k].candidates
-        if len(cands) == 1:
+        if len(sol.slots[k].candidates) == 1:
             out.append(not (supported or ev.count(ch)))
             continue
         if not supported:
             out.append(True)
             continue
-        scores, rest = _scored(cands, lnb, rnb, last, ctx, ev)
-        best = second = -math.inf
-        for ci, c in enumerate(cands):
-            if ci not in scores and second >= rest:
-                continue
-            if k - 1 in gaps and _gbk_char(sol.picks[k - 1][2], c[1]) is not None:
-                continue
-            if k in gaps and _gbk_char(c[2], sol.picks[k + 1][1]) is not None:
-                continue
-            score = scores.get(ci, rest)
-            if c[0] == ch:
-                best = max(best, score)
-            else:
-                second = max(second, score)
-        out.append(second > best - _AMBIGUOUS)
+        other = _viterbi(sol.pruned, gaps, ctx, ev, forbid=(k, ch))
+        if other is None or other[0] <= sol.score - _AMBIGUOUS:
+            out.append(False)
+            continue
+        # Bigrams cannot tell them apart ("管理" / "受理" after "场"); a longer phrase
+        # found intact elsewhere in the document can.
+        alt = [sol.pruned[j][ci][0] for j, ci in enumerate(other[1])]
+        mine = _phrase([ctx.left, *sol.chars, ctx.right], k + 1, ev)
+        theirs = _phrase([ctx.left, *alt, ctx.right], k + 1, ev)
+        out.append(not (mine >= 3 and mine > theirs))
     return tuple(out)
+
+
+def _phrase(seq: Sequence[str], k: int, ev: _Evidence) -> int:
+    """Length of the longest stretch of ``seq`` around position k found in the intact text."""
+    best = 1
+    for a in range(max(0, k - 5), k + 1):
+        for b in range(max(k + 1, a + best + 1), min(len(seq), a + 7) + 1):
+            if "".join(seq[a:b]).translate(_FOLD_TABLE) in ev.text:
+                best = b - a
+            else:
+                break
+    return best
 
 
 def _plain_score(shown: str, ctx: _Context, ev: _Evidence) -> float:
     seq = [ctx.left, *shown, ctx.right]
-    return sum(ev.logp(a, b) for a, b in zip(seq, seq[1:], strict=False))
+    return sum(ev.logp(a, b) for a, b in pairwise(seq))
 
 
 _MIN_GAIN = 4.0  # nats (a factor of ~55) over the text as shown, plus per character:
@@ -887,7 +956,7 @@ def _shifted(r: _Reading | None, by: int) -> _Reading | None:
 
     h2 = _shifted_hypothesis(h, by)
     slots = tuple(_Slot(sl.candidates, move(sl.first), move(sl.last)) for sl in sol.slots)
-    return gain, h2, _Solution(sol.chars, sol.picks, sol.score, slots), weak, restored
+    return gain, h2, _Solution(sol.chars, sol.picks, sol.score, slots, sol.pruned), weak, restored
 
 
 def _context(text: str, left: str, h: _Hypothesis) -> tuple[_Context, str]:
@@ -952,7 +1021,9 @@ def _rank(r: _Reading) -> tuple[bool, float]:
 _SHORTLIST = 6
 
 
-def _search(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) -> tuple[_Reading | None, list[_Hypothesis]]:
+def _search(
+    text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence
+) -> tuple[_Reading | None, list[_Hypothesis]]:
     """The best reading of one run, widening the search only as far as needed.
 
     Also returns the few best hypotheses, for a second look with more evidence.
@@ -972,21 +1043,28 @@ def _search(text: str, i: int, left: str, hs: list[_Hypothesis], ev: _Evidence) 
     # or the stray pinyin says a run is there (these searches are much wider).
     if not ((best is not None and best[0] > 0.0) or hs[0].lead_choices is not None):
         return best, shortlist()
+    # A gap at position p (between shown characters p - 2 and p - 1) changes slots p - 1
+    # and p only, so a reading with some weak characters is only worth re-trying with a
+    # gap next to them; p = 1 was tried above.
+    near: set[int] | None = None
+    if best is not None and _acceptable(best):
+        near = {p for k, w in enumerate(best[3]) if w for p in (k, k + 1)} - {0, 1}
+        if not near:
+            return best, shortlist()
     for count in (1, 2):
         wider = []
         for h in hs:
             slots = len(h.stream) // 2
             if h.hidden_end or slots > _MAX_GAP_SLOTS // count:
                 continue
-            # a gap before slot k splits shown pair k - 1; k = 1 was tried above
-            for ks in combinations(range(1, slots + 1), count):
-                if ks != (1,):
-                    wider.append(_with_gaps(h, ks))
+            for ps in combinations(range(1, slots + 1), count):
+                if ps != (1,) and (near is None or near.issuperset(ps)):
+                    wider.append(_with_gaps(h, ps))
         found = _best_reading(text, i, left, wider, ev, seen)
         if found is not None and (best is None or _rank(found) > _rank(best)):
             best = found
-        if _confident(best):
-            break
+        if _acceptable(best):
+            break  # two dropped pairs in one run are rarer than one character unknown
     return best, shortlist()
 
 
@@ -1026,7 +1104,7 @@ def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
             learned.append(ctx.left + "".join(r[2].chars) + ctx.right)
     doubtful = [i for i, _ in candidates if (r := readings[i]) is not None and r[0] > 0.0 and not _confident(r)]
     if learned and doubtful:
-        ev = ev.learn(learned)
+        ev.learn(learned)
         for i in doubtful:
             again = _best_reading(text, i, _left_context(text, i), shortlists[i], ev, [], by_rank=True)
             if again is not None and _acceptable(again):
@@ -1045,7 +1123,8 @@ def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
             slot = sol.slots[k]
             if slot.first is None or slot.last is None:
                 # made from bytes nobody saw: the empty span between its neighbours
-                at = sol.slots[k - 1].last if k and sol.slots[k - 1].last is not None else i
+                before = sol.slots[k - 1].last if k else None
+                at = before if before is not None else i
                 pieces.append((UNRECOVERABLE if weak[k] else ch, at + 1, at + 1))
                 continue
             pieces.append((UNRECOVERABLE if weak[k] else ch, slot.first, slot.last + 1))
@@ -1064,7 +1143,8 @@ def _repair_mojibake(ms: _Mapped, log: _Log) -> _Mapped:
 # --------------------------------------------------------------------------------------
 
 _TAG_RE = re.compile(
-    r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9]{0,9})(?:\s[^<>]{0,500})?/?>|(?<![<\w/])/(font|span|strong|b|i|u|p|div|a|td|tr|th|li|em)>",
+    r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9]{0,9}(?::[A-Za-z]{1,9})?)(?:\s[^<>]{0,500})?/?>"
+    r"|(?<![<\w/])/(font|span|strong|b|i|u|p|div|a|td|tr|th|li|em)>",
     re.S,
 )
 _BREAK_TAGS = frozenset({"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
@@ -1282,8 +1362,11 @@ _SPACE_CJK_RE = re.compile(
     f"|(?<={_C}|{_P}) (?=[0-9][0-9.,:/%-]* ?(?:{_C}|{_P}))"
 )
 # A line of short CJK words separated by single spaces is a table header laid out in
-# columns ("社会 法律"), not prose with stray spaces: leave it alone.
-_COLUMN_WORDS_RE = re.compile(f"^[{_CJK}]{{2,8}}(?: [{_CJK}]{{2,8}})+$", re.M)
+# columns ("社会 法律"), not prose with stray spaces; and a space before a field label
+# ("莘口镇 时间:2021-01-14") separates two fields. Both are left alone.
+_COLUMN_WORDS_RE = re.compile(
+    f"^[{_CJK}]{{2,8}}(?: [{_CJK}]{{2,8}})+$|(?<=[{_CJK}]{{2}}) (?=[{_CJK}]{{2,6}}[:：])", re.M
+)
 _HEADING_START_RE = re.compile(
     "^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|第[一二三四五六七八九十]{1,3}[章节条部分])"
 )

@@ -287,10 +287,10 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
             plain = [sc for sc in stream if _is_cell_value(sc.cell.text)]
             plain_values = [parse_number(sc.cell.text) or 0.0 for sc in plain]
             fitting = []
-            for order in block_readings(plain_values, len(rows), limit=200):
-                values = {row: [plain_values[j] for j in order[i * 7:(i + 1) * 7]] for i, row in enumerate(rows)}
+            for permutation in block_readings(plain_values, len(rows), limit=200):
+                values = {row: [plain_values[j] for j in permutation[i * 7:(i + 1) * 7]] for i, row in enumerate(rows)}
                 if _grid_violations(values, rows[2:-2]) == 0:
-                    fitting.append(order)
+                    fitting.append(permutation)
             if len(fitting) == 1:
                 cells = [plain[j] for j in fitting[0]]
                 readings.append((1, "blocks", {row: cells[i * 7:(i + 1) * 7] for i, row in enumerate(rows)}))
@@ -323,13 +323,13 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
         if inline:
             readings.append((3, "inline", inline))
     best: tuple[int, int, str, dict[str, list[StreamCell]]] | None = None
-    for order, name, grid in readings:
+    for rank, name, grid in readings:
         values = {r: [parse_number(sc.cell.text) or 0.0 for sc in cells] for r, cells in grid.items()}
         outcome_rows = REQUEST_ROWS_25[2:-2] if "other_misc" in grid else REQUEST_ROWS_23[2:-2]
         score = _grid_violations(values, outcome_rows)
-        key = (score - len(grid), order)
+        key = (score - len(grid), rank)
         if best is None or key < (best[0], best[1]):
-            best = (key[0], order, name, grid)
+            best = (key[0], rank, name, grid)
     if best is None:
         result.ambiguities.append("applications table: no reading of its cells fits the template; not read")
         return result
