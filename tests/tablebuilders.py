@@ -168,6 +168,14 @@ def legacy_tabs(values: dict[str, tuple[int, int]]) -> str:
     return "\n".join(lines)
 
 
+def legacy_spaces(values: dict[str, tuple[int, int]]) -> str:
+    lines = ["指标名称 计量单位 2016年 历年累计"]
+    for label, unit, path in LEGACY_SHORT_ROWS:
+        year, cum = values[path]
+        lines.append(f"{label} {unit} {year} {cum}")
+    return "\n".join(lines)
+
+
 def legacy_pipes(values: dict[str, tuple[int, int]]) -> str:
     lines = ["指 标 名 称 |", "计量 单位 |", "2016年度 |", "历年累计 |"]
     for label, unit, path in LEGACY_SHORT_ROWS:
