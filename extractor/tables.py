@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import combinations
 from typing import Literal
 
 from .document import Candidate, Cell, Document, Table
@@ -62,12 +64,17 @@ _CHINESE_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "
                    "八": 8, "九": 9}
 
 
+_ZERO_CELL = re.compile(r"[\-—–/／无_]+")
+_NUMBER_WITH_UNIT = re.compile(r"([+\-]?\d+(?:\.\d+)?)(%|万元|元|条|件|个|人次|人|次|篇|项|期|份)?")
+
+
+@lru_cache(maxsize=8192)
 def parse_number(text: str) -> float | None:
     """A cell's number: separators, signs and units tolerated; blank, '—', '/', '无' mean 0."""
     t = text.strip().replace(",", "").replace(" ", "")
-    if not t or re.fullmatch(r"[\-—–/／无_]+", t):
+    if not t or _ZERO_CELL.fullmatch(t):
         return 0.0
-    m = re.fullmatch(r"([+\-]?\d+(?:\.\d+)?)(%|万元|元|条|件|个|人次|人|次|篇|项|期|份)?", t)
+    m = _NUMBER_WITH_UNIT.fullmatch(t)
     if m:
         value = float(m.group(1))
         return value * 10000 if m.group(2) == "万元" else value
@@ -172,10 +179,14 @@ def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableRes
 
 
 # --------------------------------------------------------------------------- gb: applications
+_REQUEST_ROW_RES = tuple((row, re.compile(pattern)) for row, pattern in REQUEST_ROW_PATTERNS)
+
+
+@lru_cache(maxsize=4096)
 def _request_row_of(text: str) -> str | None:
     compact = _compact(text)
-    for row, pattern in REQUEST_ROW_PATTERNS:
-        if re.search(pattern, compact):
+    for row, pattern in _REQUEST_ROW_RES:
+        if pattern.search(compact):
             return row
     return None
 
@@ -446,10 +457,11 @@ def parse_review(doc: Document, start: int, end: int) -> TableResult:
     values = [parse_number(c.text) or 0.0 for c in numbers]
     blocks: list[list[int]] | None = [list(range(i * 5, i * 5 + 5)) for i in range(3)]
     if not all(_block_ok([values[i] for i in b]) for b in blocks or []):
-        alternative = _consistent_partition(values)
+        partitions = _order_preserving_blocks(values)
+        alternative = _consistent_partition(partitions)
         if alternative is not None:
             blocks = alternative
-        elif alternative is None and _has_several_partitions(values):
+        elif partitions:
             result.ambiguities.append("review/litigation table: several readings fit; not read")
             return result
     assert blocks is not None
@@ -474,8 +486,6 @@ def _order_preserving_blocks(values: Sequence[float]) -> list[list[list[int]]]:
             return
         first = remaining[0]
         rest = remaining[1:]
-        from itertools import combinations
-
         for combo in combinations(rest, 4):
             block = [first, *combo]
             if _block_ok([values[i] for i in block]):
@@ -485,8 +495,7 @@ def _order_preserving_blocks(values: Sequence[float]) -> list[list[list[int]]]:
     return found
 
 
-def _consistent_partition(values: Sequence[float]) -> list[list[int]] | None:
-    found = _order_preserving_blocks(values)
+def _consistent_partition(found: list[list[list[int]]]) -> list[list[int]] | None:
     if len(found) != 1:
         return None
     blocks = found[0]
@@ -497,20 +506,21 @@ def _consistent_partition(values: Sequence[float]) -> list[list[int]] | None:
     return None
 
 
-def _has_several_partitions(values: Sequence[float]) -> bool:
-    found = _order_preserving_blocks(values)
-    return len(found) >= 1
-
-
 # --------------------------------------------------------------------------- legacy
+_LEGACY_ROW_RES = tuple(
+    (spec, re.compile(spec.pattern), re.compile(spec.exclude) if spec.exclude else None) for spec in LEGACY_ROWS
+)
+
+
+@lru_cache(maxsize=4096)
 def _legacy_row(label: str, context: str | None) -> RowSpec | None:
     compact = _compact(label)
-    for spec in LEGACY_ROWS:
+    for spec, pattern, exclude in _LEGACY_ROW_RES:
         if spec.contexts and context not in spec.contexts:
             continue
-        if spec.exclude and re.search(spec.exclude, compact):
+        if exclude is not None and exclude.search(compact):
             continue
-        if re.search(spec.pattern, compact):
+        if pattern.search(compact):
             return spec
     return None
 
