@@ -91,7 +91,7 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-_DASH_CELL = re.compile(r"[\-—–/／无]")
+_DASH_CELL = re.compile(r"[\-—–/／]+|无")
 
 
 def _is_cell_value(text: str) -> bool:
@@ -155,7 +155,7 @@ def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableRes
             row = next((p for p, pat in spec.rows if re.search(pat, compact)), None)
             if row is not None and row not in [r for _, r in labels]:
                 labels.append((k, row))
-            elif is_number_cell(sc.cell.text) or re.fullmatch(r"[\-—–/／无]", compact):
+            elif _is_cell_value(sc.cell.text):
                 value = parse_number(sc.cell.text)
                 if value is not None:
                     numbers.append((k, sc.cell, value))
@@ -600,7 +600,7 @@ def table_candidates(doc: Document, fmt: Format) -> TableResult:
     text = doc.text
     out = TableResult()
     requests_at = _heading(doc, rf"(?m)^{_NUMBERING}收到和处理政府信息公开申请")
-    review_at = _heading(doc, rf"(?m)^{_NUMBERING}(?:政府信息公开)?行政复议[、和]?(?:行政)?诉讼", requests_at or 0)
+    review_at = _heading(doc, rf"(?m)^{_NUMBERING}[^\n]{{0,20}}行政复议[^\n]{{0,12}}诉讼", requests_at or 0)
     problems_at = _heading(doc, rf"(?m)^{_NUMBERING}[^\n]{{0,12}}问题", review_at or 0)
     articles_at = _heading(doc, r"第二十条第")
     parts: list[TableResult] = []

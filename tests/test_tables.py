@@ -248,3 +248,14 @@ def test_column_blocks_without_blank_lines_give_no_wrong_number(seed: int, rows2
     requests = {k: v for k, v in got.items() if k.startswith("requests.")}
     assert all(expected[k] == v for k, v in requests.items())
     assert requests or ambiguities
+
+
+def test_review_heading_worded_differently_and_double_dash_cells() -> None:
+    grid = tb.request_grid(random.Random(9), False)
+    review = [1, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0]
+    text = tb.gb_report(tb.lines_layout(grid), gb2021=False, review=review)
+    text = text.replace("四、政府信息公开行政复议、行政诉讼情况", "四、因政府信息公开工作被申请行政复议、提起行政诉讼情况")
+    text = text.replace("规章\n1\n2\n3", "规章\n1\n——\n3")
+    got, _ = _values(text)
+    assert got["review.upheld"] == 1 and got["litigation.after_review.total"] == 0
+    assert got["proactive.regulations.published"] == 0 and got["proactive.regulations.public_total"] == 3
