@@ -91,7 +91,7 @@ def _compact(text: str) -> str:
     return re.sub(r"\s+", "", text)
 
 
-_DASH_CELL = re.compile(r"[\-—–/／]+|无")
+_DASH_CELL = re.compile(r"[\-—–/／]{1,2}|无")  # not a markdown rule (---)
 
 
 def _is_cell_value(text: str) -> bool:
