@@ -17,7 +17,8 @@ import pytest
 from pypinyin import Style, pinyin
 
 from extractor.document import CleanText, Source
-from extractor.normalize import UNRECOVERABLE, _Mapped, clean_text, normalize
+from extractor.mapped import MappedText
+from extractor.normalize import UNRECOVERABLE, clean_text, normalize
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "evals" / "corpus" / "seeds").glob("*.txt"))
@@ -117,7 +118,7 @@ def _read(path: Path) -> str:
 
 
 def test_mapped_edits_compose_the_map() -> None:
-    ms = _Mapped.of("ab<b>cd&amp;e")
+    ms = MappedText.of("ab<b>cd&amp;e")
     ms = ms.sub(re.compile(r"<b>"), lambda m: "")
     assert (ms.text, ms.starts[2], ms.ends[2]) == ("abcd&amp;e", 5, 6)
     ms = ms.sub(re.compile(r"&amp;"), lambda m: "&")
