@@ -1,0 +1,243 @@
+"""HTML pages: pick the encoding, then read the visible text in reading order.
+
+Scripts, styles, hidden elements and other non-content tags are dropped and block elements
+start new lines. A data table becomes one tab-separated line per row, rowspan/colspan cells
+repeated in every slot they cover, fenced by blank lines; a table used for page layout
+(nested tables or long cells) is read as blocks of text instead. Internal to the load
+stage: callers use :func:`extractor.load.load`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .document import Source
+from .errors import EmptyInputError, ExtractorError, UnsupportedInputError
+from .load_text import _codec_name, _decode_bom, _is_blank, _try_decode, decode_text
+
+if TYPE_CHECKING:
+    from bs4 import Tag
+
+
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_\-:.]+)|<\?xml[^>]+encoding\s*=\s*["']([A-Za-z0-9_\-.]+)""",
+    re.IGNORECASE,
+)
+_HTML_SPACE = re.compile(r"[ \t\n\r\f\xa0]+")
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+_DROP_TAGS = frozenset(
+    "script style noscript template head title meta link iframe frame object embed svg math canvas "
+    "select textarea button map area".split()
+)
+_BLOCK_TAGS = frozenset(
+    "address article aside blockquote body caption center dd details dialog dir div dl dt fieldset "
+    "figcaption figure footer form h1 h2 h3 h4 h5 h6 header hgroup html legend li main menu nav ol p pre "
+    "section summary ul tr tbody thead tfoot".split()
+)
+_MAX_COLSPAN = 1000
+_LAYOUT_CELL_CHARS = 500
+
+
+def _html_encoding(data: bytes, source: str) -> tuple[str, str]:
+    bom = _decode_bom(data)
+    if bom is not None:
+        return bom
+    # Valid non-ASCII UTF-8 is almost never an accident, and pages saved by a browser
+    # are UTF-8 while keeping their old "gb2312" meta: bytes beat the label. (NULs are
+    # valid UTF-8 too, but mean UTF-16 or binary: decode_text sorts those out.)
+    utf8 = _try_decode(data, "utf-8") if b"\x00" not in data else None
+    if utf8 is not None:
+        return utf8, "utf-8"
+    match = _DECLARED_CHARSET.search(data[:8192])
+    if match:
+        label = (match.group(1) or match.group(2)).decode("ascii", "replace").lower()
+        encoding = _declared_codec(label)
+        if encoding is not None:
+            text = _try_decode(data, encoding)
+            if text is not None:
+                return text, encoding
+    return decode_text(data, source=source)
+
+
+def _declared_codec(label: str) -> str | None:
+    """The codec to try for a declared charset; None when the label cannot be trusted."""
+    if label in {"gb2312", "gbk", "gb_2312-80", "x-gbk", "cp936", "gb18030", "euc-cn", "csgb2312"}:
+        return "gb18030"  # pages labelled gb2312 routinely use GBK/GB18030 characters
+    if label in {"big5", "x-x-big5", "cn-big5", "csbig5"}:
+        return "big5"
+    codec = _codec_name(label)
+    # Western single-byte labels decode anything "successfully", so they prove nothing
+    # about a Chinese report; utf-16/32 in a meta tag is a known authoring error.
+    if codec in {"big5", "cp950", "big5hkscs", "gb18030", "gbk", "gb2312", "utf-8"}:
+        return codec
+    return None
+
+
+def _load_html(data: bytes, name: str, path: Path | None, source: str) -> Source:
+    text, encoding = _html_encoding(data, source)
+    try:
+        from bs4 import BeautifulSoup
+
+        soup = BeautifulSoup(text, "lxml")
+        out = _Lines()
+        _html_walk(soup, out, pre=False)
+    except RecursionError as exc:
+        raise UnsupportedInputError("HTML is nested too deeply to read; save the page as text or PDF",
+                                    source=source) from exc
+    except ExtractorError:
+        raise
+    except Exception as exc:
+        raise UnsupportedInputError(
+            f"cannot parse the HTML ({type(exc).__name__}); save the page as text or PDF", source=source
+        ) from exc
+    visible = out.text()
+    if _is_blank(visible):
+        raise EmptyInputError(
+            "HTML has no visible text (only markup or scripts); save the rendered page instead", source=source
+        )
+    return Source(name=name, text=visible, kind="html", encoding=encoding, path=path)
+
+
+class _Lines:
+    """Collects text; block boundaries ask for *at least* n newlines so they never pile up."""
+
+    def __init__(self) -> None:
+        self._parts: list[str] = []
+        self._tail = 0  # newlines at the end, ignoring spaces
+        self._started = False
+
+    def write(self, s: str) -> None:
+        if not s:
+            return
+        self._parts.append(s)
+        body = s.rstrip(" \n")
+        if body:
+            self._started = True
+            self._tail = s[len(body):].count("\n")
+        else:
+            self._tail += s.count("\n")
+
+    def newline(self, count: int = 1) -> None:
+        if self._started and self._tail < count:
+            self.write("\n" * (count - self._tail))
+
+    def text(self) -> str:
+        lines = [line.strip(" ") for line in "".join(self._parts).split("\n")]
+        joined = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+        return joined + "\n" if joined else ""
+
+
+def _is_hidden(tag: Tag) -> bool:
+    style = tag.get("style")
+    return tag.has_attr("hidden") or (isinstance(style, str) and _HIDDEN_STYLE.search(style) is not None)
+
+
+def _html_walk(node: Tag, out: _Lines, *, pre: bool) -> None:
+    from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+
+    for child in node.children:
+        if isinstance(child, Tag):
+            name = child.name.lower() if child.name else ""
+            if name in _DROP_TAGS or _is_hidden(child):
+                continue
+            if name == "br":
+                out.write("\n")
+            elif name == "hr":
+                out.newline()
+            elif name == "table":
+                _html_table(child, out)
+            elif name in ("td", "th"):
+                # A cell outside any table: keep its text apart from its neighbours.
+                out.write(" ")
+                _html_walk(child, out, pre=pre)
+                out.write(" ")
+            elif name in _BLOCK_TAGS:
+                out.newline()
+                _html_walk(child, out, pre=pre or name == "pre")
+                out.newline()
+            else:
+                _html_walk(child, out, pre=pre)
+        elif isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
+            continue
+        elif isinstance(child, NavigableString):
+            s = str(child)
+            out.write(s if pre else _HTML_SPACE.sub(" ", s))
+
+
+def _span(cell: Tag, attr: str) -> int:
+    raw = cell.get(attr)
+    match = re.match(r"\s*(\d+)", raw) if isinstance(raw, str) else None
+    return int(match.group(1)) if match else 1
+
+
+def _own_rows(table: Tag) -> list[Tag]:
+    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+
+
+def _cell_text_html(cell: Tag) -> str:
+    sub = _Lines()
+    _html_walk(cell, sub, pre=False)
+    return " ".join(sub.text().split())
+
+
+def _html_table(table: Tag, out: _Lines) -> None:
+    rows = _own_rows(table)
+    cells = [tr.find_all(["td", "th"], recursive=False) for tr in rows]
+    texts = [[_cell_text_html(c) for c in row] for row in cells]
+    # Old government sites lay whole pages out in tables; flattening those into one
+    # tab line would glue every paragraph together, so they are read as blocks instead.
+    layout = any(
+        c.find("table") is not None or len(t) > _LAYOUT_CELL_CHARS
+        for row, row_texts in zip(cells, texts, strict=True)
+        for c, t in zip(row, row_texts, strict=True)
+    )
+    if layout:
+        for row in cells:
+            for c in row:
+                out.newline()
+                _html_walk(c, out, pre=False)
+                out.newline()
+        return
+    caption = table.find("caption", recursive=False)
+    if caption is not None:
+        out.newline()
+        _html_walk(caption, out, pre=False)
+        out.newline()
+    spans = [
+        [(t, _span(c, "rowspan"), min(max(_span(c, "colspan"), 1), _MAX_COLSPAN))
+         for c, t in zip(row, row_texts, strict=True)]
+        for row, row_texts in zip(cells, texts, strict=True)
+    ]
+    _write_table(out, _expand_grid(spans))
+
+
+def _expand_grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
+    """Lay (text, rowspan, colspan) cells on a grid, repeating spanned text in every slot."""
+    height = len(rows)
+    grid: list[dict[int, str]] = [{} for _ in range(height)]
+    for r, row in enumerate(rows):
+        c = 0
+        for text, rowspan, colspan in row:
+            while c in grid[r]:
+                c += 1
+            # rowspan="0" means "to the end of the table"; spans past the end are cut off.
+            down = height - r if rowspan <= 0 else min(rowspan, height - r)
+            for dr in range(down):
+                for dc in range(colspan):
+                    grid[r + dr].setdefault(c + dc, text)
+            c += colspan
+    return [[slots.get(c, "") for c in range(max(slots) + 1)] if slots else [] for slots in grid]
+
+
+def _write_table(out: _Lines, rows: Iterable[Sequence[str]]) -> None:
+    # Rows with no text at all carry nothing a reader could use.
+    lines = ["\t".join(row) for row in rows if any(cell for cell in row)]
+    if not lines:
+        return
+    out.newline(2)
+    out.write("\n".join(lines))
+    out.newline(2)
+

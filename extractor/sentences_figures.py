@@ -1,0 +1,428 @@
+"""Narrative rules for the agency's own disclosure work, other than requests and remedies.
+
+Proactive disclosure (totals, channels, categories), fees, the special budget, staff, the
+gazette, deposits with archives and libraries, visitors to reading points, and responses
+to public concern (interpretations, hot topics, press conferences, online interviews).
+Requests for disclosure and the reviews and suits they lead to are in
+``extractor.sentences_applications``; ``meta.*`` is in ``extractor.sentences_meta``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .sentences_common import (
+    CUMULATIVE,
+    FILL,
+    NUM,
+    Collector,
+    Rule,
+    emit_simple,
+    parse_number,
+    trailing_cumulative,
+    units,
+)
+
+__all__ = [
+    "BUDGET_RULES",
+    "FEE_RULES",
+    "GAZETTE_RULES",
+    "STAFF_RULES",
+    "rule_archives",
+    "rule_budget",
+    "rule_categories",
+    "rule_fees",
+    "rule_proactive",
+    "rule_responses",
+    "rule_visitors",
+]
+
+
+# ---------------------------------------------------------------------------------------
+# Proactive disclosure
+# ---------------------------------------------------------------------------------------
+
+# ``主动公开(各类)(政府)信息(数)…N条``. The object must end in 信息/文件 so that headings such
+# as ``主动公开政府信息情况`` or ``主动公开目录`` never reach a number.
+_PROACTIVE = re.compile(
+    r"主动公开(?:了)?(?P<obj>[^,，。;；:：()（）\d\s“”\"]{0,10}?(?:信息|文件))(?:数量|总数|总量|数)?"
+    + FILL
+    + NUM
+    + units("条", "件", "项", "篇", optional=True)
+)
+
+# What a ``通过…`` in front of the figure names. One named channel makes the figure that
+# channel's count; several channels (``通过网站、微博等``) still describe the total.
+_VIA = re.compile(r"通过(?P<via>[^,，。;；]{0,25}?)(?:等)?(?:渠道|方式|形式|平台|载体)?\s*$")
+_CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("website", re.compile(r"网站|门户网|政务网|网页")),
+    ("weibo", re.compile(r"微博")),
+    ("wechat", re.compile(r"微信|公众号")),
+    ("gazette", re.compile(r"公报")),
+)
+_OTHER_MEDIA = re.compile(
+    r"公开栏|长廊|宣传栏|电子屏|显示屏|广播|电视|报刊|报纸|客户端|APP|app|触摸屏|触模屏|短信|查阅"
+)
+# ``刊出…主动公开信息46条``: the figure counts what one medium carried, not the year's total.
+_CARRIER_VERB = re.compile(r"刊出|刊登|刊发|张贴|报送|送交|移交|接收|转载|推送|播出|发布于")
+
+
+# ``其中通过门户网站公开9876条``: a channel's count, with or without 主动.
+_CHANNEL_VIA = re.compile(
+    r"通过(?P<via>[^,，。;；:：\d]{1,20}?)(?:主动)?公开(?:了)?(?:各类)?(?:政府)?(?:信息|文件)?(?:数)?"
+    + FILL
+    + NUM
+    + r"\s*(?P<unit>条|件|篇)"
+)
+
+
+def _channel_of(via: str) -> str | None:
+    """The one channel a ``通过…`` phrase names; ``"many"`` for several, ``"other"`` for other media."""
+    named = [name for name, rx in _CHANNELS if rx.search(via)]
+    if len(named) == 1:
+        return named[0]
+    if named:
+        return "many"
+    return "other" if _OTHER_MEDIA.search(via) else None
+
+
+def rule_proactive(c: Collector) -> None:
+    text = c.text
+    for m in _PROACTIVE.finditer(text):
+        s, e = m.span("num")
+        if c.in_table_line(s) or c.approximate(s, e):
+            continue
+        if m.group("unit") is None and "\n" in text[m.start() : s]:
+            continue
+        if "申请" in m.group("obj"):
+            continue
+        pre = c.prefix(m.start())
+        if _CARRIER_VERB.search(c.clause_prefix(m.start())):
+            continue
+        via_m = _VIA.search(pre)
+        channel = _channel_of(via_m.group("via")) if via_m is not None else None
+        if channel == "other":
+            continue  # a medium the vocabulary has no single path for
+        if channel in (None, "many"):
+            # Parts listed after 其中 (by subject: 乡镇…, 部门…) are not the total.
+            if "其中" in pre:
+                continue
+            base, rule = "proactive.total", "proactive_total"
+        else:
+            base, rule = f"proactive.channel.{channel}", "proactive_channel"
+        cumulative = bool(CUMULATIVE.search(pre))
+        c.add(("cumulative." + base) if cumulative else base, parse_number(m.group("num")), rule, s, e)
+        if not cumulative:
+            trailing_cumulative(c, base, m.end(), m.group("unit"))
+    for m in _CHANNEL_VIA.finditer(text):
+        channel = _channel_of(m.group("via"))
+        if channel in (None, "many", "other") or "申请" in m.group("via"):
+            continue
+        emit_simple(c, m, f"proactive.channel.{channel}", "proactive_channel")
+
+
+_CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
+    ("institutional", r"机构职能"),
+    ("policy", r"政策[、,，]?\s*规范性文件|政策法规"),
+    ("planning", r"规划计划"),
+    ("licensing", r"行政许可"),
+    ("major_projects", r"重大建设项目|重大项目建设|重大项目"),
+    ("livelihood", r"为民办实事"),
+    ("welfare", r"民政[、]?扶贫[、]?救灾[、,，]?\s*社会保障[、]?就业|民政扶贫救灾|社会保障就业"),
+    ("land_env", r"国土资源[、]?城乡建设[、]?环保能源|国土资源、?城乡建设"),
+    ("sci_edu_health", r"科教文体卫生|科教文卫"),
+    ("safety", r"安全生产[、,，]?\s*应急管理"),
+)
+# A category needs 类 or 信息 after its label: ``行政许可6项`` (a list of powers) and
+# ``重大项目进展情况表11篇`` are not category counts.
+_CATEGORY = re.compile(
+    r"(?P<label>"
+    + "|".join(f"(?P<{name}>{rx})" for name, rx in _CATEGORY_LABELS)
+    + r")(?:类信息|类|信息)(?:类)?"
+    + FILL
+    + NUM
+    + r"\s*(?P<unit>条|件|篇)"
+)
+_CATEGORY_OTHER = re.compile(r"其他类(?!型)(?:信息)?" + FILL + NUM + r"\s*(?P<unit>条|件|篇)")
+
+
+def rule_categories(c: Collector) -> None:
+    for m in _CATEGORY.finditer(c.text):
+        name = next(n for n, _ in _CATEGORY_LABELS if m.group(n))
+        emit_simple(c, m, f"proactive.category.{name}", "proactive_category")
+    for m in _CATEGORY_OTHER.finditer(c.text):
+        emit_simple(c, m, "proactive.category.other", "proactive_category")
+
+
+# ---------------------------------------------------------------------------------------
+# Fees, budget, staff, gazette, archives, reading points
+# ---------------------------------------------------------------------------------------
+
+# Fees are recorded in 元 and the special budget in 万元, whichever unit the prose prints.
+def _unit_scale_yuan(m: re.Match[str]) -> float:
+    return 10000.0 if m.group("unit") == "万元" else 1.0
+
+
+def _unit_scale_wan(m: re.Match[str]) -> float:
+    return 1 / 10000 if m.group("unit") == "元" else 1.0
+
+
+_FEE_ZERO = re.compile(
+    r"(?:未|没有|不|免)收(?!到)(?:取)?(?:过)?(?:任何)?(?:[^,，。;；\d]{0,20}?)(?:费用|费)"
+    r"|未收费|(?:无|没有)(?:任何)?收费"
+    r"|收费(?:及|和)?(?:减免)?(?:情况)?\s*[:：]\s*无"
+)
+
+
+_FEE_SUBJECT = re.compile(r"信息公开|申请|查询|检索|复制|信息处理费")
+
+
+def rule_fees(c: Collector) -> None:
+    text = c.text
+    for m in _FEE_ZERO.finditer(text):
+        if c.in_table_line(m.start()):
+            continue
+        s, e = c.sentence(m.start())
+        sent = text[s:e]
+        # Only fees for disclosure requests; ``不收取行政事业性收费`` is another subject.
+        if not _FEE_SUBJECT.search(sent) or "行政事业性" in sent:
+            continue
+        path = "cumulative.fees.amount_yuan" if c.cumulative(m.start()) else "fees.amount_yuan"
+        c.add(path, 0.0, "zero_statement", m.start(), m.end())
+        if not path.startswith("cumulative."):
+            trailing_cumulative(c, "fees.amount_yuan", m.end(), "元")
+
+
+FEE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "fees.amount_yuan",
+        "fees_amount",
+        r"信息处理费(?:用)?(?:金额)?" + FILL + NUM + r"\s*(?P<unit>万元|元)",
+        scale=_unit_scale_yuan,
+    ),
+    Rule(
+        "fees.amount_yuan",
+        "fees_amount",
+        r"收取(?:了)?[^,，。;；\d]{0,20}?(?:信息公开|申请|检索|复制|邮寄)[^,，。;；\d]{0,8}?费(?:用)?"
+        + FILL
+        + NUM
+        + r"\s*(?P<unit>万元|元)",
+        scale=_unit_scale_yuan,
+        reject=lambda c, m: "行政事业性" in m.group(0),
+    ),
+    Rule(
+        "fees.amount_yuan",
+        "fees_amount",
+        r"(?:信息公开|申请)[^,，。;；\d]{0,8}?(?:收费|费用)(?:及减免|和减免)?(?:金额|总额)"
+        + FILL
+        + NUM
+        + r"\s*(?P<unit>万元|元)",
+        scale=_unit_scale_yuan,
+    ),
+)
+
+_BUDGET_ZERO = re.compile(
+    r"(?:无|没有|未(?:安排|设立|列支|投入)?)[^,，。;；\d]{0,12}?专项(?:工作)?经费|专项(?:工作)?经费\s*[:：]\s*无"
+)
+
+
+def rule_budget(c: Collector) -> None:
+    text = c.text
+    for m in _BUDGET_ZERO.finditer(text):
+        if c.in_table_line(m.start()):
+            continue
+        # Special funds for disclosure work, not any programme's 专项经费.
+        if "信息" not in m.group(0) and "公开" not in m.group(0):
+            continue
+        c.add("budget.special_wan", 0.0, "zero_statement", m.start(), m.end())
+
+
+BUDGET_RULES: tuple[Rule, ...] = (
+    Rule(
+        "budget.special_wan",
+        "budget_special",
+        r"(?:信息公开|政务公开|公开工作|政府信息)(?:工作)?专项(?:工作)?经费(?:投入)?"
+        + FILL
+        + NUM
+        + r"\s*(?P<unit>万元|元)",
+        scale=_unit_scale_wan,
+    ),
+)
+
+STAFF_RULES: tuple[Rule, ...] = (
+    Rule(
+        "staff.full_time",
+        "staff",
+        r"(?<!兼)专职(?:从事)?(?:政府信息公开|信息公开|政务公开)?(?:工作)?(?:的)?(?:工作)?人员(?:共|有)?"
+        + FILL
+        + NUM
+        + r"\s*(?P<unit>名|人|位)",
+        cumulative=False,
+    ),
+    Rule(
+        "staff.part_time",
+        "staff",
+        r"兼职(?:工作)?人员(?:共|有)?" + FILL + NUM + r"\s*(?P<unit>名|人|位)",
+        cumulative=False,
+    ),
+    Rule("staff.full_time", "staff", NUM + r"\s*(?P<unit>名|位|个)\s*专职(?:的)?(?:工作)?人员", cumulative=False),
+    Rule("staff.part_time", "staff", NUM + r"\s*(?P<unit>名|位|个)\s*兼职(?:的)?(?:工作)?人员", cumulative=False),
+    Rule(
+        "staff.total",
+        "staff",
+        r"专兼职(?:工作)?人员(?:共|有)?" + FILL + NUM + r"\s*(?P<unit>名|人|位)",
+        cumulative=False,
+    ),
+    Rule(
+        "staff.total",
+        "staff",
+        r"(?<!专职)(?<!兼职)从事政府信息公开工作(?:的)?(?:工作)?人员(?:数)?" + FILL + NUM + r"\s*(?P<unit>名|人|位)",
+        cumulative=False,
+    ),
+)
+
+GAZETTE_RULES: tuple[Rule, ...] = (
+    Rule(
+        "gazette.issues",
+        "gazette_issues",
+        r"公报[》」”]?\s*(?:共|全年)?\s*(?:发行|编印|出版|印发|刊发|编发|出刊)?" + FILL + NUM + r"\s*(?P<unit>期)",
+    ),
+    Rule(
+        "gazette.issues",
+        "gazette_issues",
+        r"(?:发行|编印|出版|印发|刊发|编发|出刊|制作)(?:了)?"
+        + NUM
+        + r"\s*(?P<unit>期)\s*《?[^,，。;；\d》]{0,12}公报",
+    ),
+)
+
+# Deposits with the 档案馆/图书馆/查阅场所, the legacy 向图书馆、档案馆等查阅场所报送信息数.
+_ARCHIVES = re.compile(
+    r"(?:档案馆|图书馆|查阅场所|查阅点|查阅中心|档案局)[^。;；]{0,30}?(?:报送|送交|移交|提供|接收|归档)"
+    r"(?P<gap>[^。;；\d]{0,40}?)"
+    + FILL
+    + NUM
+    + r"\s*(?P<unit>条|份|件)"
+)
+# ``2345份纸质文件`` / ``纸质文件2345份``; Python's re cannot reuse a group name across an
+# alternation, so each order is its own pattern.
+_ARCHIVES_PAPER: tuple[re.Pattern[str], ...] = (
+    re.compile(NUM + r"\s*(?P<unit>份|件|条)\s*纸质(?:文件|材料|信息)"),
+    re.compile(r"纸质(?:文件|材料|信息)" + FILL + NUM + r"\s*(?P<unit>份|件|条)"),
+)
+_ARCHIVES_ELECTRONIC: tuple[re.Pattern[str], ...] = (
+    re.compile(NUM + r"\s*(?P<unit>份|件|条)\s*电子(?:文件|文档|信息)"),
+    re.compile(r"电子(?:文件|文档)" + FILL + NUM + r"\s*(?P<unit>份|件|条)"),
+)
+
+
+_DEPOSIT_VERB = re.compile(r"接收|报送|送交|移交")
+_DEPOSIT_CONTEXT = re.compile(r"档案|图书馆|查阅|报送|送交|接收")
+
+
+def rule_archives(c: Collector) -> None:
+    text = c.text
+    for m in _ARCHIVES.finditer(text):
+        s, e = m.span("num")
+        if c.in_table_line(s) or c.approximate(s, e) or c.after_qizhong(m.start("num")):
+            continue
+        gap = m.group("gap")
+        if "电子" in gap or "纸质" in gap or "纸质" in text[e : e + 4]:
+            continue  # the paper/electronic rules read those
+        emit_simple(c, m, "archives.submitted", "archives_submitted")
+    for m in (m for rx in _ARCHIVES_PAPER for m in rx.finditer(text)):
+        s, e = m.span("num")
+        if c.in_table_line(s) or c.approximate(s, e):
+            continue
+        emit_simple(c, m, "archives.paper", "archives_paper")
+        ss, se = c.sentence(m.start())
+        # A deposit described only as paper files states the whole deposit.
+        if "电子" not in text[ss:se] and _DEPOSIT_VERB.search(text[ss:se]):
+            emit_simple(c, m, "archives.submitted", "archives_paper_only")
+    for m in (m for rx in _ARCHIVES_ELECTRONIC for m in rx.finditer(text)):
+        s, e = m.span("num")
+        if c.in_table_line(s) or c.approximate(s, e):
+            continue
+        ss, se = c.sentence(m.start())
+        if not _DEPOSIT_CONTEXT.search(text[ss:se]):
+            continue
+        emit_simple(c, m, "archives.electronic", "archives_electronic")
+
+
+_VISITORS = re.compile(
+    r"(?:现场查阅|查阅(?:点|场所|中心)?(?:共)?(?:接待)?|接待(?:[^,，。;；\d]{0,12}?)查阅(?:群众|公众|人员)?)"
+    r"(?:[^,，。;；\d]{0,6}?)"
+    + FILL
+    + NUM
+    + r"\s*(?P<unit>人次|次|人)"
+)
+
+
+def rule_visitors(c: Collector) -> None:
+    for m in _VISITORS.finditer(c.text):
+        emit_simple(c, m, "reading_points.visitors", "reading_visitors")
+
+
+# ---------------------------------------------------------------------------------------
+# Responses (解读回应)
+# ---------------------------------------------------------------------------------------
+
+_INTERPRETATION_RULES: tuple[Rule, ...] = (
+    Rule(
+        "responses.interpretations",
+        "interpretations",
+        r"(?:政策解读|解读文章|解读稿件|解读文件|解读材料)(?:文章|稿件|文件|材料|信息|产品)?(?:数量|数)?"
+        + FILL
+        + NUM
+        + r"\s*(?P<unit>篇|条|个|件|份|次)",
+        cumulative=False,
+    ),
+    # Only when the figure touches the label: ``10篇营改增政策解读文章`` is one office's output.
+    Rule(
+        "responses.interpretations",
+        "interpretations",
+        NUM + r"\s*(?P<unit>篇|条|个|件|份)\s*(?:政策解读|解读文章|解读稿件)",
+        cumulative=False,
+    ),
+)
+_INTERPRETATION_ZERO = re.compile(
+    r"未开展[^,，。;；\d]{0,6}?政策解读|政策解读(?:数量|情况|工作)?\s*[:：]\s*无(?![\w])|(?:无|没有|未发布|未制作)政策解读"
+)
+_HOT_TOPICS = re.compile(
+    r"回应(?:社会|公众)?(?:关注热点|关切热点|热点问题|重大舆情|关切|热点|舆情)(?:或重大舆情)?(?:问题)?(?:数)?"
+    + FILL
+    + NUM
+    + r"\s*(?P<unit>次|个|条|件)"
+)
+_HOT_TOPICS_ZERO = re.compile(r"回应(?:社会|公众)?(?:关切|关注热点|热点|舆情)(?:问题)?(?:情况)?\s*[:：]\s*无(?![\w])")
+_BY_HEAD = re.compile(r"主要负责(?:同志|人)|主要领导")
+_PRESS = re.compile(r"新闻发布会(?:[^,，。;；\d]{0,4}?)" + FILL + NUM + r"\s*(?P<unit>场|次|期)")
+_PRESS_BEFORE = re.compile(
+    r"(?:召开|举办|参加|组织)(?:了)?" + NUM + r"\s*(?P<unit>场|次)[^,，。;；\d]{0,10}?新闻发布会"
+)
+_PRESS_ZERO = re.compile(r"(?:未|没有)(?:召开|举办|参加)[^,，。;；\d]{0,8}?新闻发布会|新闻发布会\s*[:：]\s*无(?![\w])")
+_INTERVIEWS = re.compile(r"在线访谈(?:[^,，。;；\d]{0,4}?)" + FILL + NUM + r"\s*(?P<unit>场|次|期)")
+_INTERVIEWS_ZERO = re.compile(r"(?:未|没有)(?:开展|举办|组织)[^,，。;；\d]{0,8}?在线访谈|在线访谈\s*[:：]\s*无(?![\w])")
+
+
+def rule_responses(c: Collector) -> None:
+    text = c.text
+    for r in _INTERPRETATION_RULES:
+        r.run(c)
+    for rx, path in (
+        (_INTERPRETATION_ZERO, "responses.interpretations"),
+        (_HOT_TOPICS_ZERO, "responses.hot_topics"),
+        (_PRESS_ZERO, "responses.press_conferences"),
+        (_INTERVIEWS_ZERO, "responses.online_interviews"),
+    ):
+        for m in rx.finditer(text):
+            if not c.in_table_line(m.start()):
+                c.add(path, 0, "zero_statement", m.start(), m.end())
+    for m in _HOT_TOPICS.finditer(text):
+        emit_simple(c, m, "responses.hot_topics", "hot_topics", cumulative=False)
+    for rx, base in ((_PRESS, "responses.press_conferences"), (_PRESS_BEFORE, "responses.press_conferences"),
+                     (_INTERVIEWS, "responses.online_interviews")):
+        for m in rx.finditer(text):
+            path = base + "_by_head" if _BY_HEAD.search(c.clause_prefix(m.start())) else base
+            emit_simple(c, m, path, base.split(".")[1], cumulative=False)
+
