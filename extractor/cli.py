@@ -28,10 +28,32 @@ def _err(message: str) -> None:
 
 
 def _config(args: argparse.Namespace) -> Config:
+    cache_dir = getattr(args, "cache_dir", None)
     return config_from_env(
         mode=getattr(args, "mode", None),
         max_bytes=getattr(args, "max_bytes", None),
+        model=getattr(args, "model", None),
+        base_url=getattr(args, "base_url", None),
+        api_key=getattr(args, "api_key", None),
+        instructor_mode=getattr(args, "instructor_mode", None),
+        concurrency=getattr(args, "concurrency", None),
+        token_budget=getattr(args, "token_budget", None),
+        cache_dir=Path(cache_dir) if cache_dir else None,
+        use_cache=False if getattr(args, "no_cache", False) else None,
     )
+
+
+def _add_model_flags(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("model (any OpenAI-compatible server; flags override EXTRACTOR_* variables)")
+    group.add_argument("--model", help="model name (EXTRACTOR_MODEL)")
+    group.add_argument("--base-url", help="server URL, e.g. http://127.0.0.1:8080/v1 (EXTRACTOR_BASE_URL)")
+    group.add_argument("--api-key", help="API key (EXTRACTOR_API_KEY; prefer the variable: flags show in ps)")
+    group.add_argument("--instructor-mode", choices=["tools", "json_schema", "json", "md_json"],
+                       help="how the schema is enforced; default: chosen per server")
+    group.add_argument("--concurrency", type=int, help="model calls in flight (default 4)")
+    group.add_argument("--token-budget", type=int, help="most prompt tokens to spend on one report")
+    group.add_argument("--cache-dir", help="response cache folder (EXTRACTOR_CACHE_DIR)")
+    group.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -39,7 +61,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
     mode = effective_mode(config)
     paths, failures = expand_inputs(args.paths)
     out_dir = Path(args.out)
-    note = "" if config.mode != "auto" else " (auto: no model path configured)"
+    note = "" if config.mode != "auto" else (" (auto: a model is configured)" if mode != "rules"
+                                             else " (auto: no model configured)")
     _err(f"mode: {mode}{note}")
     taken: set[str] = set()
     reports: list[Report] = []
@@ -121,6 +144,28 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_cache(args: argparse.Namespace) -> int:
+    from .llm import ResponseCache
+
+    config = _config(args)
+    cache = ResponseCache(config.resolved_cache_dir(), config.cache_bytes)
+    try:
+        if args.action == "stats":
+            stats = cache.stats()
+            print(f"{stats['directory']}: {stats['entries']} answers, {stats['bytes']} bytes")
+        else:
+            print(f"removed {cache.clear()} answers from {cache.directory}")
+    finally:
+        cache.close()
+    return EXIT_OK
+
+
+def cmd_local_server(args: argparse.Namespace) -> int:
+    from .local_server import serve
+
+    return serve(port=args.port, threads=args.threads)
+
+
 def cmd_gold_check(args: argparse.Namespace) -> int:
     from .evals.gold import check_gold_dir
 
@@ -150,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
                     help="json per report always; jsonl and csv add combined files")
     ex.add_argument("--max-bytes", type=int, default=None, help="skip files larger than this")
     ex.add_argument("--include-text", action="store_true", help="put the clean text into each result")
+    _add_model_flags(ex)
     ex.set_defaults(func=cmd_extract)
 
     no = sub.add_parser("normalize", help="print the clean text the pipeline sees")
@@ -165,7 +211,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--json", help="write the scores as JSON")
     ev.add_argument("--html", help="write a page with every error beside its source text")
     ev.add_argument("--baseline", help="an earlier --json to compare with")
+    _add_model_flags(ev)
     ev.set_defaults(func=cmd_eval)
+
+    cache = sub.add_parser("cache", help="the model response cache")
+    cache.add_argument("action", choices=["stats", "clear"])
+    cache.add_argument("--cache-dir", help="response cache folder (EXTRACTOR_CACHE_DIR)")
+    cache.set_defaults(func=cmd_cache)
+
+    local = sub.add_parser("local-server", help="serve the bundled demonstration model on 127.0.0.1")
+    local.add_argument("--port", type=int, default=8080)
+    local.add_argument("--threads", type=int, default=2)
+    local.set_defaults(func=cmd_local_server)
 
     gold = sub.add_parser("gold", help="gold-file tools")
     gold_sub = gold.add_subparsers(dest="gold_command", required=True)

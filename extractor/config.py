@@ -26,16 +26,30 @@ class Config:
     use_cache: bool = True
     max_bytes: int = DEFAULT_MAX_BYTES
     concurrency: int = 4
+    instructor_mode: str | None = None  # tools, json_schema, json, md_json; None: chosen per server
+    temperature: float = 0.0
+    answer_tokens: int = 1024
+    timeout: float = 60.0
+    retries: int = 4
+    reasks: int = 2
+    token_budget: int = 60_000
+    chunk_tokens: int = 1500
+    cache_bytes: int = 512 * 1024 * 1024
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:
             raise ConfigError(f"unknown mode {self.mode!r}; use one of {', '.join(MODES)}")
         if self.max_bytes <= 0:
             raise ConfigError("max_bytes must be positive")
+        if self.concurrency < 1 or self.reasks < 0 or self.retries < 0:
+            raise ConfigError("concurrency must be at least 1, reasks and retries at least 0")
 
     @property
     def model_configured(self) -> bool:
         return bool(self.model and (self.base_url or self.api_key))
+
+    def resolved_cache_dir(self) -> Path:
+        return self.cache_dir or Path.home() / ".cache" / "gov-disclosure-extractor"
 
     def resolved_mode(self) -> Literal["rules", "llm", "hybrid"]:
         """`auto` means hybrid when a model is configured, rules otherwise."""
@@ -78,5 +92,6 @@ def config_from_env(env: Mapping[str, str] | None = None, **overrides: object) -
         model=_first(env, "EXTRACTOR_MODEL", "OPENAI_MODEL"),
         cache_dir=Path(cache_dir) if cache_dir else None,
         max_bytes=max_bytes,
+        instructor_mode=env.get("EXTRACTOR_INSTRUCTOR_MODE") or None,
     )
     return base.with_overrides(**overrides)

@@ -1,24 +1,28 @@
-"""The per-report function: load → normalize → segment → rules → reconcile → validate → Report."""
+"""The per-report function: load → normalize → segment → rules / model → reconcile → validate → Report."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import Config, config_from_env
 from .document import Candidate, Document, Source
-from .errors import ConfigError, ExtractorError
+from .errors import ExtractorError
+from .llm import ModelRun, ResponseCache, run_model
 from .load import load, load_text
 from .normalize import normalize
-from .reconcile import reconcile
-from .schemas.report import FieldValue, Provenance, Report, Usage
+from .providers import ModelClient
+from .reconcile import attach_model, reconcile
+from .schemas.report import FieldValue, Finding, Provenance, Report, Usage
 from .segment import segment
 from .sentences import sentence_candidates
-from .tables import detect_format, table_candidates
+from .tables import TableResult, detect_format, table_candidates
 from .validate import gb_findings, legacy_findings, share_findings, summarize
 
-PIPELINE_VERSION = "0.1.0"
+PIPELINE_VERSION = "0.2.0"
 
 
 def _looks_like_text(value: str) -> bool:
@@ -42,23 +46,37 @@ def analyse(source: Source) -> Document:
     return segment(source, normalize(source))
 
 
-def rules_report(doc: Document, *, include_text: bool = False) -> Report:
-    started = time.perf_counter()
-    text = doc.text
-    fmt = detect_format(text)
-    tables = table_candidates(doc, fmt)
-    sentences = sentence_candidates(text)
+@dataclass
+class RuleRun:
+    fmt: str
+    tables: TableResult = field(default_factory=TableResult)
+    sentences: list[Candidate] = field(default_factory=list)
+
+
+def run_rules(doc: Document, *, use_rules: bool = True) -> RuleRun:
+    fmt = detect_format(doc.text)
+    if not use_rules:
+        return RuleRun(fmt)
+    return RuleRun(fmt, table_candidates(doc, fmt), sentence_candidates(doc.text))
+
+
+def build_report(doc: Document, rules: RuleRun, model: ModelRun | None, *, mode: str, model_name: str | None,
+                 include_text: bool, started: float) -> Report:
+    fmt = rules.fmt
     # In the gb formats the applications table carries the request figures; prose
     # restatements under the legacy applications.* paths would count them twice.
     skip = ("applications.",) if fmt != "legacy" else ()
-    merged = reconcile([*tables.candidates, *sentences], doc.clean, skip_prefixes=skip)
+    merged = reconcile([*rules.tables.candidates, *rules.sentences], doc.clean, skip_prefixes=skip)
+    if model is not None:
+        attach_model(merged, [c for c in model.candidates if not any(c.path.startswith(p) for p in skip)],
+                     doc.clean)
     fields = dict(merged.fields)
     fields["meta.format"] = FieldValue(value=fmt, provenance=Provenance(method="shape", rule="template_markers"))
     narrative: dict[str, list[Candidate]] = {}
-    for c in sentences:
+    for c in rules.sentences:
         if not any(c.path.startswith(p) for p in skip):
             narrative.setdefault(c.path, []).append(c)
-    findings = list(merged.findings)
+    findings: list[Finding] = list(merged.findings)
     if fmt == "legacy":
         findings += legacy_findings(fields, narrative, doc.clean)
         findings += share_findings(fields, narrative, doc.clean, "applications.received")
@@ -70,31 +88,65 @@ def rules_report(doc: Document, *, include_text: bool = False) -> Report:
         if (f.field, f.kind) not in seen:
             seen.add((f.field, f.kind))
             unique.append(f)
+    usage = model.usage if model is not None else Usage()
+    usage = usage.model_copy(update={"seconds": round(time.perf_counter() - started, 4)})
     return Report(
         source=doc.source.name,
-        format=fmt,
-        mode="rules",
+        format=fmt,  # type: ignore[arg-type]
+        mode=mode,  # type: ignore[arg-type]
+        model=model_name if model is not None else None,
         encoding=doc.source.encoding,
         kind=doc.source.kind,
         fields=fields,
         findings=unique,
+        disputes=merged.disputes,
+        ungrounded=model.ungrounded if model is not None else [],
         summary=summarize(fields, fmt),
-        usage=Usage(seconds=round(time.perf_counter() - started, 4)),
-        warnings=list(tables.ambiguities),
+        usage=usage,
+        warnings=[*rules.tables.ambiguities, *(model.errors if model is not None else [])],
         repairs=len(doc.clean.repairs),
         pipeline_version=PIPELINE_VERSION,
-        clean_text=text if include_text else None,
+        clean_text=doc.text if include_text else None,
     )
 
 
-# The model path (llm, hybrid) is not part of this version; `auto` therefore means rules.
-MODEL_PATH_AVAILABLE = False
+def rules_report(doc: Document, *, include_text: bool = False) -> Report:
+    started = time.perf_counter()
+    return build_report(doc, run_rules(doc), None, mode="rules", model_name=None, include_text=include_text,
+                        started=started)
 
 
 def effective_mode(config: Config) -> str:
-    if config.mode == "auto" and not MODEL_PATH_AVAILABLE:
-        return "rules"
+    """`auto` is hybrid when a model is configured and rules otherwise."""
     return config.resolved_mode()
+
+
+def make_client(config: Config) -> ModelClient:
+    from .openai_provider import OpenAICompatibleClient
+
+    assert config.model is not None
+    return OpenAICompatibleClient(
+        base_url=config.base_url, api_key=config.api_key, model=config.model, mode=config.instructor_mode,
+        temperature=config.temperature, max_tokens=config.answer_tokens, timeout=config.timeout,
+        retries=config.retries, reasks=config.reasks,
+    )
+
+
+def open_cache(config: Config) -> ResponseCache | None:
+    return ResponseCache(config.resolved_cache_dir(), config.cache_bytes) if config.use_cache else None
+
+
+async def extract_async(
+    doc: Document, *, mode: str, config: Config, client: ModelClient, cache: ResponseCache | None,
+    include_text: bool = False,
+) -> Report:
+    started = time.perf_counter()
+    rules = run_rules(doc, use_rules=(mode == "hybrid"))
+    verified = [(c.start, c.end) for c in rules.tables.candidates if c.path in rules.tables.verified]
+    model = await run_model(doc, client, cache=cache, verified_spans=verified, concurrency=config.concurrency,
+                            token_budget=config.token_budget, chunk_tokens=config.chunk_tokens)
+    return build_report(doc, rules, model, mode=mode, model_name=config.model, include_text=include_text,
+                        started=started)
 
 
 def extract(
@@ -103,18 +155,17 @@ def extract(
     mode: str | None = None,
     config: Config | None = None,
     include_text: bool = False,
+    client: ModelClient | None = None,
+    cache: ResponseCache | None = None,
 ) -> Report:
     """Extract one report (a path, or the report's text itself) into the report model.
 
-    Raises an ``ExtractorError`` subclass with the file name and the cause when the
-    input cannot be read.
+    Raises an ``ExtractorError`` subclass with the file name and the cause when the input
+    cannot be read. A model that keeps failing does not raise: the rules' result is
+    returned and the failure is listed in ``report.warnings``.
     """
     config = (config or config_from_env()).with_overrides(mode=mode)
-    resolved = effective_mode(config)
-    if resolved != "rules":
-        raise ConfigError(
-            f"mode {resolved!r} needs the model path, which this version does not include; use --mode rules"
-        )
+    resolved = config.resolved_mode() if client is None else (config.mode if config.mode != "auto" else "hybrid")
     source = read_source(path_or_text, config)
     try:
         doc = analyse(source)
@@ -123,4 +174,23 @@ def extract(
     except (ValueError, RecursionError) as exc:  # a bug on strange input must not lose the batch
         raise ExtractorError(f"could not analyse the report ({type(exc).__name__}: {exc})",
                              source=source.name) from exc
-    return rules_report(doc, include_text=include_text)
+    if resolved == "rules":
+        return rules_report(doc, include_text=include_text)
+    own_client = client is None
+    own_cache = cache is None
+    active_client = client or make_client(config)
+    active_cache = cache if cache is not None else open_cache(config)
+
+    async def go() -> Report:
+        try:
+            return await extract_async(doc, mode=resolved, config=config, client=active_client,
+                                       cache=active_cache, include_text=include_text)
+        finally:
+            if own_client:
+                await active_client.aclose()
+
+    try:
+        return asyncio.run(go())
+    finally:
+        if own_cache and active_cache is not None:
+            active_cache.close()

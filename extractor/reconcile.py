@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .document import Candidate, CleanText
-from .schemas.report import FieldValue, Figure, Finding, Provenance
+from .schemas.report import Dispute, FieldValue, Figure, Finding, Provenance
 from .schemas.vocabulary import spec_for
 
 _METHOD_RANK = {"table": 0, "shape": 1, "sentence": 2, "model": 3}
@@ -24,6 +24,7 @@ class Reconciled:
     fields: dict[str, FieldValue] = field(default_factory=dict)
     findings: list[Finding] = field(default_factory=list)
     by_path: dict[str, list[Candidate]] = field(default_factory=dict)
+    disputes: list[Dispute] = field(default_factory=list)
 
 
 def provenance(candidate: Candidate, clean: CleanText) -> Provenance:
@@ -84,3 +85,26 @@ def reconcile(candidates: Iterable[Candidate], clean: CleanText, *, skip_prefixe
                 )
             )
     return out
+
+
+def attach_model(merged: Reconciled, model: Iterable[Candidate], clean: CleanText) -> None:
+    """Add the model's grounded values where the rules found nothing; record where they disagree.
+
+    A model never overrules a rule: a rule's table cell (checked by the table's arithmetic
+    where it holds) or sentence stands, and a differing model value becomes a dispute on
+    that field, not a finding about the report.
+    """
+    for candidate in sorted(model, key=lambda c: c.start):
+        path = candidate.path
+        if spec_for(path) is None and not path.startswith("ext."):
+            continue
+        kept = merged.fields.get(path)
+        if kept is None:
+            merged.fields[path] = FieldValue(value=candidate.value, provenance=provenance(candidate, clean))
+            merged.by_path.setdefault(path, []).append(candidate)
+            continue
+        if kept.provenance.method == "model" or _same(kept.value, candidate.value):
+            continue
+        merged.disputes.append(Dispute(
+            field=path, kept=kept.value, kept_method=kept.provenance.method, other=candidate.value,
+            other_method="model", other_span=(candidate.start, candidate.end)))

@@ -1,0 +1,1 @@
+"""Prompt files, one per chunk kind, loaded by ``extractor.prompting``."""

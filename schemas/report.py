@@ -105,7 +105,7 @@ def coerce_value(path: str, value: Value) -> Value:
     spec = spec_for(path)
     if spec is None:
         if path.startswith(EXTENSION_PREFIX):
-            return value
+            return value if isinstance(value, str) else str(value)
         raise ValueError(f"{path!r} is not a path of the field vocabulary")
     if spec.type == "int":
         if isinstance(value, bool):
