@@ -74,6 +74,21 @@ def _cut_points(doc: Document, start: int, end: int, budget_chars: int) -> list[
     return cuts
 
 
+def _merge_small(doc: Document, chunks: list[Chunk], budget_chars: int) -> list[Chunk]:
+    """Neighbouring chunks of one kind travel together while they fit: fewer calls, same facts."""
+    merged: list[Chunk] = []
+    for chunk in chunks:
+        last = merged[-1] if merged else None
+        if last is not None and last.kind == chunk.kind and last.end == chunk.start and (
+            chunk.end - last.start <= budget_chars
+        ):
+            merged[-1] = Chunk(last.kind, last.start, chunk.end,
+                               last.text + doc.text[chunk.start:chunk.end], last.context_chars)
+        else:
+            merged.append(chunk)
+    return merged
+
+
 def chunk_document(doc: Document, *, max_tokens: int = DEFAULT_CHUNK_TOKENS) -> list[Chunk]:
     budget_chars = int(max_tokens * CHARS_PER_TOKEN)
     chunks: list[Chunk] = []
@@ -88,6 +103,7 @@ def chunk_document(doc: Document, *, max_tokens: int = DEFAULT_CHUNK_TOKENS) -> 
             context_start = max(0, a - CONTEXT_CHARS)
             context = doc.text[context_start:a]
             chunks.append(Chunk(kind, a, b, context + doc.text[a:b], len(context)))
+    chunks = _merge_small(doc, chunks, budget_chars)
     if chunks and chunks[-1].kind != "meta":
         # the signature and date at the end of a report are meta facts
         tail_start = max(chunks[-1].start, len(doc.text) - 300)

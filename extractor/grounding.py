@@ -98,7 +98,7 @@ def _find_date(value: str, text: str) -> tuple[int, int] | None:
     if not m:
         return None
     y, mo, d = (int(x) for x in m.groups())
-    pattern = rf"{y}\s*[年\-./]\s*0?{mo}\s*[月\-./]\s*0?{d}(?!\d)"
+    pattern = rf"{y}\s*[年\-./]\s*0?{mo}\s*[月\-./]\s*0?{d}(?!\d)\s*日?"
     found = re.search(pattern, text)
     return found.span() if found else _find_string(value, text)
 

@@ -72,20 +72,21 @@ class ModelRun:
 
 
 def _covered_by_verified_tables(doc: Document, chunk: Chunk, verified_spans: list[tuple[int, int]]) -> bool:
-    """A chunk that is nothing but tables whose every cell the rules read and verified."""
-    tables = [t for t in doc.tables if t.start >= chunk.start and t.end <= chunk.end]
-    if not tables:
-        return False
-    table_chars = sum(t.end - t.start for t in tables)
-    if table_chars < 0.8 * (chunk.end - chunk.start):
-        return False
-    for table in tables:
+    """A chunk that is almost all table cells, every number of which the rules read and verified."""
+    inside = 0
+    numbers = 0
+    for table in doc.tables:
+        if table.end <= chunk.start or table.start >= chunk.end:
+            continue
+        inside += min(table.end, chunk.end) - max(table.start, chunk.start)
         for cell in table.cells():
-            if cell.text.strip().replace(",", "").replace(".", "").isdigit() and not any(
-                a <= cell.start and cell.end <= b for a, b in verified_spans
-            ):
-                return False
-    return True
+            if not (chunk.start <= cell.start and cell.end <= chunk.end):
+                continue
+            if cell.text.replace(",", "").replace(".", "").isdigit():
+                numbers += 1
+                if not any(a <= cell.start and cell.end <= b for a, b in verified_spans):
+                    return False
+    return numbers > 0 and inside >= 0.8 * (chunk.end - chunk.start)
 
 
 def _ground(chunk: Chunk, data: dict[str, Any], report: str) -> tuple[list[Candidate], list[dict[str, Any]]]:
