@@ -17,7 +17,7 @@ from .config import MODES, Config, config_from_env
 from .errors import ConfigError, ExtractorError, GoldFileError
 from .export import dumps, failure_record, jsonl, report_json, unique_stem, wide_csv, write_atomic
 from .load import expand_inputs
-from .pipeline import analyse, effective_mode, extract, read_source
+from .pipeline import analyse, effective_mode, extract, open_cache, read_source
 from .schemas.report import Report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -38,6 +38,7 @@ def _config(args: argparse.Namespace) -> Config:
         instructor_mode=getattr(args, "instructor_mode", None),
         concurrency=getattr(args, "concurrency", None),
         token_budget=getattr(args, "token_budget", None),
+        chunk_tokens=getattr(args, "chunk_tokens", None),
         cache_dir=Path(cache_dir) if cache_dir else None,
         use_cache=False if getattr(args, "no_cache", False) else None,
     )
@@ -52,6 +53,7 @@ def _add_model_flags(parser: argparse.ArgumentParser) -> None:
                        help="how the schema is enforced; default: chosen per server")
     group.add_argument("--concurrency", type=int, help="model calls in flight (default 4)")
     group.add_argument("--token-budget", type=int, help="most prompt tokens to spend on one report")
+    group.add_argument("--chunk-tokens", type=int, help="largest chunk sent in one call (default 1500)")
     group.add_argument("--cache-dir", help="response cache folder (EXTRACTOR_CACHE_DIR)")
     group.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
 
@@ -70,11 +72,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
     for missing, error in failures:
         _err(f"error: {error}")
         failed.append(failure_record(Path(missing).name, missing, error.cause, type(error).__name__))
+    cache = open_cache(config) if mode != "rules" else None
     bar = tqdm(paths, unit="file", disable=len(paths) <= 1, file=sys.stderr)
     for path in bar:
         stem = unique_stem(path.stem, taken)
         try:
-            report = extract(path, config=config, include_text=args.include_text)
+            report = extract(path, config=config, include_text=args.include_text, cache=cache)
         except ExtractorError as exc:
             tqdm.write(f"error: {exc}", file=sys.stderr)
             record = failure_record(path.name, str(path), exc.cause, type(exc).__name__)
@@ -84,6 +87,12 @@ def cmd_extract(args: argparse.Namespace) -> int:
         (out_dir / f"{stem}.error.json").unlink(missing_ok=True)
         write_atomic(out_dir / f"{stem}.json", report_json(report) + "\n")
         reports.append(report)
+    if cache is not None:
+        cache.close()
+    for report in reports:
+        for warning in report.warnings:
+            if "chunk " in warning:
+                _err(f"warning: {warning}")
     if "jsonl" in args.format:
         write_atomic(out_dir / "results.jsonl", jsonl(r.model_dump_json(exclude_none=True) for r in reports))
     if "csv" in args.format:
@@ -120,14 +129,18 @@ def cmd_eval(args: argparse.Namespace) -> int:
     config = _config(args)
     mode = effective_mode(config)
 
+    cache = open_cache(config) if mode != "rules" else None
+
     def extract_fn(path: Path) -> Report:
-        return extract(path, config=config, include_text=bool(args.html))
+        return extract(path, config=config, include_text=bool(args.html), cache=cache)
 
     run = run_eval_detailed(
         Path(args.reports), Path(args.gold), extract_fn=extract_fn,
         predictions_dir=Path(args.predictions) if args.predictions else None,
         mode=mode, model=config.model,
     )
+    if cache is not None:
+        cache.close()
     result = run.result
     print(format_table(result))
     if args.baseline:

@@ -16,8 +16,14 @@ from typing import Any
 import httpx
 import instructor
 import openai
-from pydantic import BaseModel
-from tenacity import AsyncRetrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from pydantic import BaseModel, ValidationError
+from tenacity import (
+    AsyncRetrying,
+    retry_if_exception,
+    retry_if_exception_type,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 from tenacity.wait import wait_base
 
 from .errors import ModelError
@@ -138,11 +144,17 @@ class OpenAICompatibleClient:
         token = _CALLS.set(calls)
 
         async def once() -> tuple[BaseModel, Any]:
+            # instructor's own loop re-asks on invalid answers only: given a bare int it would also
+            # retry every HTTP error (a 400, a 401) and multiply the transport retries above
+            reasks: Any = AsyncRetrying(
+                retry=retry_if_exception_type((InstructorRetryException, ValidationError, json.JSONDecodeError)),
+                stop=stop_after_attempt(self.reasks + 1),
+            )
             return await self._client.chat.completions.create_with_completion(
                 model=self.model,
                 messages=prompt.render(chunk_text),  # type: ignore[arg-type]
                 response_model=response_model,
-                max_retries=self.reasks + 1,
+                max_retries=reasks,
                 temperature=self.temperature,
                 max_tokens=self.max_tokens,
             )
