@@ -173,6 +173,17 @@ def cmd_cache(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_bench(args: argparse.Namespace) -> int:
+    from .evals.bench import format_savings, token_savings
+
+    config = _config(args)
+    if not config.model_configured:
+        raise ConfigError("bench tokens needs a model: set EXTRACTOR_MODEL and EXTRACTOR_BASE_URL "
+                          "(e.g. `extractor local-server` and its URL)")
+    print(format_savings(token_savings(Path(args.reports), config)))
+    return EXIT_OK
+
+
 def cmd_local_server(args: argparse.Namespace) -> int:
     from .local_server import serve
 
@@ -231,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     cache.add_argument("action", choices=["stats", "clear"])
     cache.add_argument("--cache-dir", help="response cache folder (EXTRACTOR_CACHE_DIR)")
     cache.set_defaults(func=cmd_cache)
+
+    bench = sub.add_parser("bench", help="benchmarks behind the README's figures")
+    bench.add_argument("what", choices=["tokens"], help="tokens: what chunking saves against one whole-report prompt")
+    bench.add_argument("--reports", default="evals/corpus/seeds")
+    _add_model_flags(bench)
+    bench.set_defaults(func=cmd_bench)
 
     local = sub.add_parser("local-server", help="serve the bundled demonstration model on 127.0.0.1")
     local.add_argument("--port", type=int, default=8080)
