@@ -12,9 +12,9 @@ from itertools import pairwise
 
 from .document import Document, Section
 
-# Chinese text runs at roughly 1.5 characters per token for the tokenizers in use; the
-# estimate only has to keep chunks inside a context window, not count exactly.
-CHARS_PER_TOKEN = 1.5
+# Chinese text runs at one to two characters per token for the tokenizers in use; the
+# estimate errs on the safe side, as it only has to keep chunks inside a context window.
+CHARS_PER_TOKEN = 1.0
 DEFAULT_CHUNK_TOKENS = 1500
 CONTEXT_CHARS = 80
 
@@ -89,7 +89,24 @@ def _merge_small(doc: Document, chunks: list[Chunk], budget_chars: int) -> list[
     return merged
 
 
-def chunk_document(doc: Document, *, max_tokens: int = DEFAULT_CHUNK_TOKENS) -> list[Chunk]:
+def _table_kind(doc: Document, fmt: str, section_key: str, start: int, end: int) -> str | None:
+    """Chunks that are mostly table get the kind of the table they hold."""
+    inside = sum(max(0, min(t.end, end) - max(t.start, start)) for t in doc.tables)
+    if inside < 0.6 * (end - start):
+        return None
+    if fmt == "legacy":
+        return "appendix"
+    text = doc.text[start:end]
+    if "第二十条" in text or section_key == "proactive":
+        return "articles"
+    if section_key == "requests" or "本年新收" in text:
+        return "requests"
+    if section_key == "review":
+        return "review"
+    return None
+
+
+def chunk_document(doc: Document, *, max_tokens: int = DEFAULT_CHUNK_TOKENS, fmt: str = "legacy") -> list[Chunk]:
     budget_chars = int(max_tokens * CHARS_PER_TOKEN)
     chunks: list[Chunk] = []
     sections: list[Section] = list(doc.sections)
@@ -102,7 +119,8 @@ def chunk_document(doc: Document, *, max_tokens: int = DEFAULT_CHUNK_TOKENS) -> 
                 continue
             context_start = max(0, a - CONTEXT_CHARS)
             context = doc.text[context_start:a]
-            chunks.append(Chunk(kind, a, b, context + doc.text[a:b], len(context)))
+            piece_kind = _table_kind(doc, fmt, section.key, a, b) or kind
+            chunks.append(Chunk(piece_kind, a, b, context + doc.text[a:b], len(context)))
     chunks = _merge_small(doc, chunks, budget_chars)
     if chunks and chunks[-1].kind != "meta":
         # the signature and date at the end of a report are meta facts

@@ -2,9 +2,12 @@
 
 A number is found as its digits (not inside a longer number), with thousands separators,
 or as a Chinese numeral; a zero also by an explicit statement of none (无, 未, 没有, 零);
-an amount in 万元 or 元 as printed. A string is found after the same normalization the
-scorer uses (NFKC, no whitespace). A date by its year, month and day in either notation.
-What cannot be found is not stated by the report, whatever the model says.
+an amount in 万元 or 元 as printed. And a number counts only where the words around it
+name the field (a distinctive word of its label within a short window): digits that
+merely occur somewhere, such as the 999 of a sentence telling the model to write 999
+everywhere, ground nothing. A string is found after the same normalization the scorer
+uses (NFKC, no whitespace). A date by its year, month and day in either notation. What
+cannot be found is not stated by the report, whatever the model says.
 """
 
 from __future__ import annotations
@@ -51,19 +54,61 @@ def _number_forms(value: float) -> list[str]:
 _ZERO_WORDS = re.compile(r"无|未|没有|零|不存在")
 
 
-def _find_number(value: float, text: str) -> tuple[int, int] | None:
+# Words too common in these reports to tie a number to a field.
+_COMMON_BIGRAMS = frozenset({"政府", "信息", "公开", "情况", "数量", "工作", "本年", "总数", "处理", "申请", "年度",
+                             "其他", "事项", "项目", "决定", "件数", "主动"})
+_BEFORE, _AFTER = 60, 20
+
+
+def anchor_words(path: str, label: str) -> list[str]:
+    """Distinctive words of a field's label: two-character pieces, common ones left out."""
+    from .schemas.templates import REQUEST_ROW_PATTERNS
+
+    if path.startswith("requests."):
+        row = path.split(".")[1]
+        pattern = dict(REQUEST_ROW_PATTERNS).get(row, "")
+        row_words = [re.sub(r"[\\^$()\[\]?.、]", "", w) for w in pattern.split("|")]
+        return [w for w in row_words if len(w) >= 2]
+    cjk = "".join(ch if "\u4e00" <= ch <= "\u9fff" else " " for ch in label)
+    words: list[str] = []
+    for run in cjk.split():
+        for i in range(len(run) - 1):
+            piece = run[i:i + 2]
+            if piece not in _COMMON_BIGRAMS and piece not in words:
+                words.append(piece)
+    return words
+
+
+_SENTENCE_END = re.compile(r"[。！？；!?;]")
+
+
+def _named_nearby(text: str, start: int, end: int, anchors: list[str]) -> bool:
+    """A label word in the same sentence as the number, close to it (a line break is no sentence end:
+    a table flattened one cell per line keeps its label on an earlier line)."""
+    if not anchors:
+        return True
+    left = max(0, start - _BEFORE)
+    stops = [m.end() for m in _SENTENCE_END.finditer(text, left, start)]
+    left = stops[-1] if stops else left
+    right_stop = _SENTENCE_END.search(text, end, min(len(text), end + _AFTER))
+    right = right_stop.start() if right_stop else min(len(text), end + _AFTER)
+    window = text[left:right]
+    return any(a in window for a in anchors)
+
+
+def _find_number(value: float, text: str, anchors: list[str]) -> tuple[int, int] | None:
     for form in _number_forms(value):
         if form[0].isdigit():
             pattern = rf"(?<![\d.,]){re.escape(form)}(?![\d]|\.\d)"
         else:
             pattern = rf"(?<![{_CN_DIGITS}十百千万]){re.escape(form)}(?![{_CN_DIGITS}十百千万])"
-        m = re.search(pattern, text)
-        if m:
-            return m.span()
+        for m in re.finditer(pattern, text):
+            if _named_nearby(text, m.start(), m.end(), anchors):
+                return m.span()
     if value == 0:
-        m = _ZERO_WORDS.search(text)
-        if m:
-            return m.span()
+        for m in _ZERO_WORDS.finditer(text):
+            if _named_nearby(text, m.start(), m.end(), anchors):
+                return m.span()
     return None
 
 
@@ -103,8 +148,8 @@ def _find_date(value: str, text: str) -> tuple[int, int] | None:
     return found.span() if found else _find_string(value, text)
 
 
-def locate(path: str, value: object, text: str, value_type: str) -> tuple[int, int] | None:
-    """The span of `text` that states `value`, or None."""
+def locate(path: str, value: object, text: str, value_type: str, label: str = "") -> tuple[int, int] | None:
+    """The span of `text` that states `value` for the field `path` (whose label is `label`), or None."""
     if value is None or isinstance(value, bool):
         return None
     if value_type in ("int", "float"):
@@ -112,11 +157,12 @@ def locate(path: str, value: object, text: str, value_type: str) -> tuple[int, i
             number = float(value)  # type: ignore[arg-type]
         except (TypeError, ValueError):
             return None
-        span = _find_number(number, text)
+        anchors = anchor_words(path, label)
+        span = _find_number(number, text, anchors)
         if span is None and path.endswith("amount_yuan") and number >= 10000:
-            span = _find_number(number / 10000, text)  # printed in 万元
+            span = _find_number(number / 10000, text, anchors)  # printed in 万元
         if span is None and path.endswith(("_wan",)):
-            span = _find_number(number * 10000, text)  # printed in 元
+            span = _find_number(number * 10000, text, anchors)  # printed in 元
         return span
     if value_type == "date":
         return _find_date(str(value), text)

@@ -24,7 +24,7 @@ from .errors import ModelError
 from .grounding import locate
 from .prompting import load_prompt
 from .providers import ModelClient
-from .schemas.chunks import CHUNK_KINDS, answer_paths, response_model, schema_hash
+from .schemas.chunks import answer_paths, asked_paths, response_model, schema_hash
 from .schemas.report import Usage
 from .schemas.vocabulary import spec_for
 
@@ -111,7 +111,7 @@ def _ground(chunk: Chunk, data: dict[str, Any], report: str) -> tuple[list[Candi
             ungrounded.append({"path": path, "value": value, "chunk": chunk.kind, "report": report,
                                "reason": "not a vocabulary path"})
             continue
-        span = locate(path, value, chunk.text, spec.type)
+        span = locate(path, value, chunk.text, spec.type, spec.label)
         if span is None:
             ungrounded.append({"path": path, "value": value, "chunk": chunk.kind, "report": report})
             continue
@@ -129,11 +129,12 @@ async def run_model(
     concurrency: int = 4,
     token_budget: int = 60_000,
     chunk_tokens: int = 1500,
+    fmt: str = "legacy",
 ) -> ModelRun:
     started = time.perf_counter()
     run = ModelRun()
     spans = list(verified_spans)
-    chunks = chunk_document(doc, max_tokens=chunk_tokens)
+    chunks = chunk_document(doc, max_tokens=chunk_tokens, fmt=fmt)
     to_send: list[tuple[int, Chunk]] = []
     budget = token_budget
     for index, chunk in enumerate(chunks):
@@ -189,6 +190,4 @@ async def run_model(
 
 def _asked(kind: str) -> set[str]:
     # an answer may only fill the fields its chunk kind was asked for
-    return {name.replace("__", ".") for name in response_model(kind).model_fields} | {
-        p for p, _ in CHUNK_KINDS[kind].extra
-    }
+    return asked_paths(kind)

@@ -24,7 +24,7 @@ def model_path() -> str:
     return str(assemble())
 
 
-def server_command(port: int, threads: int = 2, context: int = 4096) -> list[str]:
+def server_command(port: int, threads: int = 2, context: int = 8192) -> list[str]:
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError as exc:

@@ -144,7 +144,7 @@ async def extract_async(
     rules = run_rules(doc, use_rules=(mode == "hybrid"))
     verified = [(c.start, c.end) for c in rules.tables.candidates if c.path in rules.tables.verified]
     model = await run_model(doc, client, cache=cache, verified_spans=verified, concurrency=config.concurrency,
-                            token_budget=config.token_budget, chunk_tokens=config.chunk_tokens)
+                            token_budget=config.token_budget, chunk_tokens=config.chunk_tokens, fmt=rules.fmt)
     return build_report(doc, rules, model, mode=mode, model_name=config.model, include_text=include_text,
                         started=started)
 

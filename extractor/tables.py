@@ -29,6 +29,7 @@ from .schemas.templates import (
     REVIEW_BLOCKS,
     REVIEW_OUTCOMES,
     RowSpec,
+    request_row_of,
 )
 from .segment import is_blank_cell, is_number_cell, is_unit_cell
 
@@ -179,18 +180,6 @@ def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableRes
 
 
 # --------------------------------------------------------------------------- gb: applications
-_REQUEST_ROW_RES = tuple((row, re.compile(pattern)) for row, pattern in REQUEST_ROW_PATTERNS)
-
-
-@lru_cache(maxsize=4096)
-def _request_row_of(text: str) -> str | None:
-    compact = _compact(text)
-    for row, pattern in _REQUEST_ROW_RES:
-        if pattern.search(compact):
-            return row
-    return None
-
-
 def _runs(stream: Sequence[StreamCell]) -> list[list[StreamCell]]:
     """Numeric cells grouped into runs on consecutive lines (a PDF column block prints as one run)."""
     runs: list[list[StreamCell]] = []
@@ -310,7 +299,7 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
     for k, sc in enumerate(stream):
         if _is_cell_value(sc.cell.text):
             continue
-        row = _request_row_of(sc.cell.text)
+        row = request_row_of(sc.cell.text)
         if row is None or row in labelled:
             continue
         following: list[StreamCell] = []
@@ -319,7 +308,7 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
                 following.append(nxt)
                 if len(following) == 7:
                     break
-            elif _request_row_of(nxt.cell.text) is not None:
+            elif request_row_of(nxt.cell.text) is not None:
                 break
         if len(following) == 7:
             labelled[row] = following

@@ -7,7 +7,9 @@ patterns are regular expressions searched in a cell's text after normalization
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from .vocabulary import REQUEST_COLUMNS
 
@@ -86,6 +88,19 @@ REQUEST_ROW_PATTERNS: tuple[tuple[str, str], ...] = (
     ("total", r"^\(七\)总计|^总计$"),
     ("carried_forward", r"结转下年度"),
 )
+_REQUEST_ROW_RES = tuple((row, re.compile(pattern)) for row, pattern in REQUEST_ROW_PATTERNS)
+
+
+@lru_cache(maxsize=4096)
+def request_row_of(label: str) -> str | None:
+    """The applications-table row a printed label names, or None."""
+    compact = re.sub(r"\s+", "", label)
+    for row, pattern in _REQUEST_ROW_RES:
+        if pattern.search(compact):
+            return row
+    return None
+
+
 # The printed numbering in front of each sub-row's label: in text whose cells are glued
 # together it is the only way to tell a row's last digits from the next label's number.
 REQUEST_ROW_NUMBERING: dict[str, str] = {
