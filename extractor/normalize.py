@@ -26,6 +26,7 @@ import unicodedata
 from collections import Counter
 from functools import lru_cache
 
+from extractor.cells import VALUE_TAIL, is_value_tail
 from extractor.document import CleanText, Source
 from extractor.mapped import MappedText, RepairLog, Replacement
 from extractor.mojibake import (
@@ -275,18 +276,6 @@ _SPACE_CJK_RE = re.compile(
 _COLUMN_WORDS_RE = re.compile(
     f"^[{CJK}]{{2,8}}(?: [{CJK}]{{2,8}})+$|(?<=[{CJK}]{{2}}) (?=[{CJK}]{{2,6}}[:：])", re.M
 )
-# A table row whose cells are separated by single spaces ("主动公开文件数 条 137 574"):
-# a unit followed by numbers, or two numbers or more, at the end of the line.
-_UNIT_WORDS = "条|件|个|人次|人|次|篇|项|期|份|万元|元"
-_VALUE_TAIL_RE = re.compile(rf"(?<=\S)(?: (?:{_UNIT_WORDS}))?(?: [+-]?[0-9][0-9,.]*%?)+ *$", re.M)
-
-
-def _is_value_tail(tail: str) -> bool:
-    tokens = tail.split()
-    numbers = [t for t in tokens if t[0].isdigit() or t[0] in "+-"]
-    return len(numbers) >= 2 or (len(tokens) >= 2 and not tokens[0][0].isdigit())
-
-
 _HEADING_START_RE = re.compile(
     "^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|第[一二三四五六七八九十]{1,3}[章节条部分])"
 )
@@ -307,7 +296,7 @@ def _join_pdf_text(ms: MappedText, log: RepairLog) -> MappedText:
     if " " not in ms.text:
         return ms
     protected = [(m.start(), m.end()) for m in _COLUMN_WORDS_RE.finditer(ms.text)]
-    protected += [(m.start(), m.end()) for m in _VALUE_TAIL_RE.finditer(ms.text) if _is_value_tail(m.group())]
+    protected += [(m.start(), m.end()) for m in VALUE_TAIL.finditer(ms.text) if is_value_tail(m.group())]
 
     def drop(m: re.Match[str]) -> str | None:
         at = m.start()

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from .cells import VALUE_TAIL, is_value_tail
 from .document import Cell, CleanText, Document, Section, SectionKey, Source, Table
 
 # Headings of the three formats and of the older reports, most specific first.
@@ -39,16 +40,6 @@ _NUMBER_CELL = re.compile(
 )
 _BLANKISH_CELL = re.compile(r"^[\s\-—–/／无_]*$")
 _UNIT_CELL = re.compile(r"^(?:条|件|个|人|次|篇|项|期|份|人次|元|万元|\(元\)|\(万元\)|_)$")
-# Cells separated by single spaces: a unit then numbers, or two numbers or more, ending the line.
-_VALUE_TAIL = re.compile(r"(?<=\S)(?: (?:条|件|个|人次|人|次|篇|项|期|份|万元|元))?(?: [+-]?\d[\d,.]*%?)+ *$")
-
-
-def _value_tail_is_cells(tail: str) -> bool:
-    tokens = tail.split()
-    numbers = [t for t in tokens if t[0].isdigit() or t[0] in "+-"]
-    return len(numbers) >= 2 or (len(tokens) >= 2 and not tokens[0][0].isdigit())
-
-
 _PIPE_SPLIT = re.compile(r"\s*\|\s*")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MAX_CELL_CHARS = 70
@@ -85,7 +76,7 @@ class _Line:
             parts = [(m.start(), m.end()) for m in re.finditer(r"[^\t]+", text)]
             if "\t" not in text:
                 parts = [(m.start(), m.end()) for m in re.finditer(r"\S+(?: {1,2}\S+)*", text)]
-        elif (tail := _VALUE_TAIL.search(text)) and _value_tail_is_cells(tail.group()):
+        elif (tail := VALUE_TAIL.search(text)) and is_value_tail(tail.group()):
             parts = [(0, tail.start()), *((m.start(), m.end()) for m in re.finditer(r"\S+", text[tail.start():]))]
             parts = [parts[0], *((a + tail.start(), b + tail.start()) for a, b in parts[1:])]
         else:

@@ -1,0 +1,22 @@
+"""What a table cell looks like, shared by the stages that must recognise one.
+
+Normalization must leave a row whose cells are separated by single spaces alone (it
+removes stray spaces elsewhere), and the segmenter must split that same row into cells:
+both ask this module, so they can never disagree.
+"""
+
+from __future__ import annotations
+
+import re
+
+UNIT_WORDS = "条|件|个|人次|人|次|篇|项|期|份|万元|元"
+
+# A table row whose cells are separated by single spaces ("主动公开文件数 条 137 574"):
+# a unit followed by numbers, or two numbers or more, at the end of the line.
+VALUE_TAIL = re.compile(rf"(?<=\S)(?: (?:{UNIT_WORDS}))?(?: [+-]?[0-9][0-9,.]*%?)+ *$", re.M)
+
+
+def is_value_tail(tail: str) -> bool:
+    tokens = tail.split()
+    numbers = [t for t in tokens if t[0].isdigit() or t[0] in "+-"]
+    return len(numbers) >= 2 or (len(tokens) >= 2 and not tokens[0][0].isdigit())
