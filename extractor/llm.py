@@ -158,6 +158,7 @@ async def run_model(
         cached = cache.get(key) if cache is not None else None
         if cached is not None:
             run.usage.cache_hits += 1
+            run.usage.cached_prompt_tokens += int(cached.get("prompt_tokens", 0))
             data = cached["data"]
         else:
             async with semaphore:

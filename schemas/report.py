@@ -86,6 +86,7 @@ class Usage(BaseModel):
     cache_hits: int = 0
     chunks_sent: int = 0
     chunks_skipped: int = 0
+    cached_prompt_tokens: int = 0  # what the answers served from the cache cost when first asked
     seconds: float = 0.0
 
     def add(self, other: Usage) -> Usage:
@@ -96,6 +97,7 @@ class Usage(BaseModel):
             cache_hits=self.cache_hits + other.cache_hits,
             chunks_sent=self.chunks_sent + other.chunks_sent,
             chunks_skipped=self.chunks_skipped + other.chunks_skipped,
+            cached_prompt_tokens=self.cached_prompt_tokens + other.cached_prompt_tokens,
             seconds=self.seconds + other.seconds,
         )
 
