@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextvars
 import importlib
 import json
-from typing import Any
+from typing import Any, cast
 
 import httpx
 import instructor
@@ -152,7 +152,7 @@ class OpenAICompatibleClient:
             )
             return await self._client.chat.completions.create_with_completion(
                 model=self.model,
-                messages=prompt.render(chunk_text),  # type: ignore[arg-type]
+                messages=cast(Any, prompt.render(chunk_text)),
                 response_model=response_model,
                 max_retries=reasks,
                 temperature=self.temperature,
