@@ -96,8 +96,8 @@ _DASH_CELL = re.compile(r"[\-—–/／]{1,2}|无")  # not a markdown rule (---)
 
 
 def _is_cell_value(text: str) -> bool:
-    """A number, or a dash, slash or 无 that a printed table uses for zero."""
-    return is_number_cell(text) or bool(_DASH_CELL.fullmatch(text.strip()))
+    """A number, a blank cell of a row, or a dash, slash or 无 that a printed table uses for zero."""
+    return text == "" or is_number_cell(text) or bool(_DASH_CELL.fullmatch(text.strip()))
 
 
 # --------------------------------------------------------------------------- streams
@@ -108,18 +108,30 @@ class StreamCell:
 
 
 def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
-    """Cells of every line in [start, end), split on tabs and pipes."""
+    """Cells of every line in [start, end), split on tabs and pipes.
+
+    In a row of cells (a line with a separator after its first cell) an empty cell is kept,
+    as an empty text: a printed table's blank cell counts as 0, except in the 总计 column.
+    """
     text = doc.text
     out: list[StreamCell] = []
     pos = start
     line_no = 0
     for raw in text[start:end].split("\n"):
-        for m in re.finditer(r"[^\t|]+", raw):
+        fields = list(re.finditer(r"[^\t|]*", raw))
+        is_row = raw.count("\t") + raw.count("|") >= 2
+        seen_text = False
+        for m in fields:
+            if m.start() == m.end() and m.start() > 0 and raw[m.start() - 1] not in "\t|":
+                continue  # the empty match re.finditer yields after each field
             piece = m.group()
             stripped = piece.strip()
             if stripped:
+                seen_text = True
                 s = pos + m.start() + (len(piece) - len(piece.lstrip()))
                 out.append(StreamCell(Cell(stripped, s, s + len(stripped)), line_no))
+            elif is_row and seen_text:
+                out.append(StreamCell(Cell("", pos + m.start(), pos + m.start()), line_no))
         pos += len(raw) + 1
         line_no += 1
     return out
@@ -310,7 +322,9 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
                     break
             elif request_row_of(nxt.cell.text) is not None:
                 break
-        if len(following) == 7:
+        if len(following) == 7 and following[6].cell.text == "":
+            labelled[row] = following[:6]  # a blank 总计 states nothing
+        elif len(following) == 7:
             labelled[row] = following
         elif len(following) == 6:
             # a 总计 column filled on a few rows only: the six applicant columns are printed first

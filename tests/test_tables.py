@@ -259,3 +259,26 @@ def test_review_heading_worded_differently_and_double_dash_cells() -> None:
     got, _ = _values(text)
     assert got["review.upheld"] == 1 and got["litigation.after_review.total"] == 0
     assert got["proactive.regulations.published"] == 0 and got["proactive.regulations.public_total"] == 3
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000))
+def test_blank_cells_of_a_tab_row_are_zero_and_a_blank_total_states_nothing(seed: int) -> None:
+    rng = random.Random(seed)
+    grid = tb.request_grid(rng, False)
+    keep_total = {"new_received", "carried_over", "total", "carried_forward"}
+    lines = ["\t".join(tb.HEADER)]
+    for row, values in grid.items():
+        cells = ["" if v == 0 and rng.random() < 0.5 else str(v) for v in values[:6]]
+        cells.append(str(values[6]) if row in keep_total else "")
+        lines.append("\t".join([tb.REQUEST_LABELS[row], *cells]))
+    doc = _doc(tb.gb_report("\n".join(lines), gb2021=False))
+    got: dict[str, int | float | str] = {}
+    for c in table_candidates(doc, "gb2019").candidates:
+        got.setdefault(c.path, c.value)
+    for path, value in _expected_requests(grid).items():
+        row, column = path.split(".")[1:]
+        if column == "total" and row not in keep_total:
+            assert path not in got
+        else:
+            assert got[path] == value, path
