@@ -461,7 +461,8 @@ def parse_review(doc: Document, start: int, end: int) -> TableResult:
     blocks: list[list[int]] | None = [list(range(i * 5, i * 5 + 5)) for i in range(3)]
     if not all(_block_ok([values[i] for i in b]) for b in blocks or []):
         partitions = _order_preserving_blocks(values)
-        alternative = _consistent_partition(partitions)
+        label = re.compile(r"复议后起诉").search(doc.text, start, end)
+        alternative = _consistent_partition(partitions, [c.start for c in numbers], label.end() if label else None)
         if alternative is not None:
             blocks = alternative
         elif partitions:
@@ -482,7 +483,7 @@ def _order_preserving_blocks(values: Sequence[float]) -> list[list[list[int]]]:
     found: list[list[list[int]]] = []
 
     def search(remaining: list[int], blocks: list[list[int]]) -> None:
-        if len(found) > 2:
+        if len(found) >= 64:
             return
         if not remaining:
             found.append([list(b) for b in blocks])
@@ -498,14 +499,32 @@ def _order_preserving_blocks(values: Sequence[float]) -> list[list[list[int]]]:
     return found
 
 
-def _consistent_partition(found: list[list[list[int]]]) -> list[list[int]] | None:
+def _consistent_partition(found: list[list[list[int]]], offsets: Sequence[int],
+                          after_review_label: int | None) -> list[list[int]] | None:
+    """The one partition whose blocks add up, with its litigation blocks told apart, or None.
+
+    Where several partitions add up, the one whose blocks keep their four outcome cells
+    together is taken, if it is the only one. The review block is printed first. The two
+    litigation blocks are in template order when
+    one is printed wholly before the other; when their numbers interleave (PDF text), the
+    block that starts first after the printed 复议后起诉 label is the after-review one.
+    """
+    if len(found) > 1:
+        # a block's four outcome cells are one printed row: they stay together even where
+        # its 总计 cell is displaced
+        found = [p for p in found if all(b[3] - b[0] == 3 for b in p)]
     if len(found) != 1:
         return None
-    blocks = found[0]
-    # Only the review block's place (it is printed first) is certain; the two litigation
-    # blocks can be told apart only when they are printed in order.
-    if blocks[1][0] < blocks[2][0] and blocks[1][-1] < blocks[2][0]:
-        return blocks
+    review, first, second = found[0]
+    if first[-1] < second[0]:
+        return [review, first, second]
+    if after_review_label is not None:
+        after = [b for b in (first, second) if offsets[b[0]] > after_review_label]
+        if after:
+            chosen = min(after, key=lambda b: offsets[b[0]])
+            other = second if chosen is first else first
+            if offsets[other[0]] > offsets[chosen[0]] or offsets[other[0]] < after_review_label:
+                return [review, other, chosen]
     return None
 
 

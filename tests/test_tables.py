@@ -282,3 +282,20 @@ def test_blank_cells_of_a_tab_row_are_zero_and_a_blank_total_states_nothing(seed
             assert path not in got
         else:
             assert got[path] == value, path
+
+
+def test_review_blocks_interleaved_in_pdf_text_are_told_apart_by_their_rows_and_labels() -> None:
+    # the printed order of a PDF's text layer: review parts, the after-review parts (after
+    # the 复议后起诉 label), the review total, the direct block, the after-review total
+    region = "\n".join([
+        "四、政府信息公开行政复议、行政诉讼情况", "行政复议", "行政诉讼", "未经复议直接起诉", "结果", "维持", "总计",
+        "72", "64", "178", "37", "复议后起诉", "尚未审结", "12", "1", "1", "6", "总计", "351",
+        "13", "4", "8", "1", "26", "20", "五、存在的主要问题及改进情况", "无。",
+    ])
+    text = "某县2024年政府信息公开工作年度报告\n三、收到和处理政府信息公开申请情况\n无\n" + region
+    got, _ = _values(text, "gb2021")
+    assert [got[f"review.{o}"] for o in ("upheld", "corrected", "other", "pending", "total")] == [72, 64, 178, 37, 351]
+    assert [got[f"litigation.direct.{o}"] for o in ("upheld", "corrected", "other", "pending", "total")] == [
+        13, 4, 8, 1, 26]
+    assert [got[f"litigation.after_review.{o}"] for o in ("upheld", "corrected", "other", "pending", "total")] == [
+        12, 1, 1, 6, 20]
