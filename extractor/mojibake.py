@@ -1,9 +1,6 @@
 """Step 1 of normalization: repair byte-shifted GBK mojibake, on the raw characters.
 
-The entry point is :func:`repair_mojibake`; everything else here is private to it,
-except the Chinese-text helpers at the top (character classes, pypinyin readings,
-OpenCC), which the later normalization steps share. They live here because this step
-needs them first and :mod:`extractor.normalize` imports this module, not the reverse.
+The entry point is :func:`repair_mojibake`; everything else here is private to it.
 """
 
 from __future__ import annotations
@@ -16,93 +13,11 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
-from typing import Any
 
+from extractor.chinese import CJK, PINYIN_RE, TONED, is_cjk, is_toned_syllable, pinyin_readings, t2s_char
 from extractor.mapped import MappedText, Piece, RepairLog, Replacement
 
-__all__ = [
-    "CJK",
-    "CJK_RE",
-    "PINYIN_RE",
-    "UNRECOVERABLE",
-    "is_cjk",
-    "is_toned_syllable",
-    "opencc_converter",
-    "pinyin_readings",
-    "repair_mojibake",
-    "t2s_char",
-]
-
-# --------------------------------------------------------------------------------------
-# Character classes (shared with the later steps)
-# --------------------------------------------------------------------------------------
-
-CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK_RE = re.compile(f"[{CJK}]")
-_TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
-_PINYIN_LETTERS = "a-zü" + _TONED
-PINYIN_RE = f"[{_PINYIN_LETTERS}]{{1,7}}"
-_DETONE = str.maketrans(
-    {
-        **{c: "a" for c in "āáǎà"},
-        **{c: "e" for c in "ēéěè"},
-        **{c: "i" for c in "īíǐì"},
-        **{c: "o" for c in "ōóǒò"},
-        **{c: "u" for c in "ūúǔù"},
-        **{c: "ü" for c in "ǖǘǚǜ"},
-        **{c: "n" for c in "ńňǹ"},
-        "ḿ": "m",
-    }
-)
-
-
-def is_cjk(ch: str) -> bool:
-    return bool(CJK_RE.match(ch))
-
-
-# --------------------------------------------------------------------------------------
-# pypinyin / OpenCC (shared with the later steps), loaded on first use: both cost
-# noticeable import time
-# --------------------------------------------------------------------------------------
-
-
-@lru_cache(maxsize=1)
-def opencc_converter(config: str) -> Any:
-    import opencc
-
-    return opencc.OpenCC(config)
-
-
-@lru_cache(maxsize=65536)
-def t2s_char(ch: str) -> str:
-    return str(opencc_converter("t2s").convert(ch))
-
-
-@lru_cache(maxsize=65536)
-def pinyin_readings(ch: str) -> frozenset[str]:
-    """Tone-marked readings pypinyin knows for one character (empty if none)."""
-    from pypinyin import Style, pinyin
-
-    if not is_cjk(ch):
-        return frozenset()
-    out = pinyin(ch, style=Style.TONE, heteronym=True, errors="ignore")
-    return frozenset(r for group in out for r in group if r != ch)
-
-
-@lru_cache(maxsize=1)
-def _syllables() -> frozenset[str]:
-    """Every toneless pinyin syllable pypinyin's character table uses."""
-    from pypinyin.pinyin_dict import pinyin_dict
-
-    found: set[str] = set()
-    for value in pinyin_dict.values():
-        for reading in value.split(","):
-            found.add(reading.translate(_DETONE))
-    return frozenset(found)
-
-
-def is_toned_syllable(s: str) -> bool:
-    return any(c in _TONED for c in s) and s.translate(_DETONE) in _syllables()
+__all__ = ["UNRECOVERABLE", "repair_mojibake"]
 
 
 # --------------------------------------------------------------------------------------
@@ -238,7 +153,7 @@ def _fold(ch: str) -> str:
 # Letters, digits and pinyin say nothing about whether Chinese text reads well (and the
 # stray pinyin and realigning trail bytes of a damaged run are exactly these).
 _NO_EVIDENCE = frozenset(
-    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789?" + _TONED + "üêɑɡ"
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789?" + TONED + "üêɑɡ"
 )
 _Cand = tuple[str, int, int]  # a candidate character and its two GBK bytes
 

@@ -27,20 +27,19 @@ from collections import Counter
 from functools import lru_cache
 
 from extractor.cells import VALUE_TAIL, is_value_tail
-from extractor.document import CleanText, Source
-from extractor.mapped import MappedText, RepairLog, Replacement
-from extractor.mojibake import (
+from extractor.chinese import (
     CJK,
     CJK_RE,
     PINYIN_RE,
-    UNRECOVERABLE,
     is_cjk,
     is_toned_syllable,
     opencc_converter,
     pinyin_readings,
-    repair_mojibake,
     t2s_char,
 )
+from extractor.document import CleanText, Source
+from extractor.mapped import MappedText, RepairLog, Replacement
+from extractor.mojibake import UNRECOVERABLE, repair_mojibake
 
 __all__ = ["UNRECOVERABLE", "clean_text", "normalize"]
 
