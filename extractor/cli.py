@@ -17,7 +17,7 @@ from .config import MODES, Config, config_from_env
 from .errors import ConfigError, ExtractorError, GoldFileError
 from .export import dumps, failure_record, jsonl, report_json, unique_stem, wide_csv, write_atomic
 from .load import expand_inputs
-from .pipeline import analyse, effective_mode, extract, open_cache, read_source
+from .pipeline import analyse, extract, open_cache, read_source
 from .schemas.report import Report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -60,7 +60,7 @@ def _add_model_flags(parser: argparse.ArgumentParser) -> None:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     config = _config(args)
-    mode = effective_mode(config)
+    mode = config.resolved_mode()
     paths, failures = expand_inputs(args.paths)
     out_dir = Path(args.out)
     note = "" if config.mode != "auto" else (" (auto: a model is configured)" if mode != "rules"
@@ -127,7 +127,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     from .evals.html_report import render_html
 
     config = _config(args)
-    mode = effective_mode(config)
+    mode = config.resolved_mode()
 
     cache = open_cache(config) if mode != "rules" else None
 

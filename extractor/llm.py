@@ -178,7 +178,7 @@ async def run_model(
                 cache.set(key, {"data": data, "prompt_tokens": answer.prompt_tokens,
                                 "completion_tokens": answer.completion_tokens})
         run.usage.chunks_sent += 1
-        candidates, ungrounded = _ground(chunk, {k: v for k, v in data.items() if k in _asked(chunk.kind)},
+        candidates, ungrounded = _ground(chunk, {k: v for k, v in data.items() if k in asked_paths(chunk.kind)},
                                          doc.source.name)
         run.candidates.extend(candidates)
         run.ungrounded.extend(ungrounded)
@@ -187,8 +187,3 @@ async def run_model(
     run.candidates.sort(key=lambda c: c.start)
     run.usage.seconds = round(time.perf_counter() - started, 4)
     return run
-
-
-def _asked(kind: str) -> set[str]:
-    # an answer may only fill the fields its chunk kind was asked for
-    return asked_paths(kind)

@@ -116,11 +116,6 @@ def rules_report(doc: Document, *, include_text: bool = False) -> Report:
                         started=started)
 
 
-def effective_mode(config: Config) -> str:
-    """`auto` is hybrid when a model is configured and rules otherwise."""
-    return config.resolved_mode()
-
-
 def make_client(config: Config) -> ModelClient:
     from .openai_provider import OpenAICompatibleClient
 

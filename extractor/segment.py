@@ -40,7 +40,6 @@ _NUMBER_CELL = re.compile(
 )
 _BLANKISH_CELL = re.compile(r"^[\s\-—–/／无_]*$")
 _UNIT_CELL = re.compile(r"^(?:条|件|个|人|次|篇|项|期|份|人次|元|万元|\(元\)|\(万元\)|_)$")
-_PIPE_SPLIT = re.compile(r"\s*\|\s*")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MAX_CELL_CHARS = 70
 

@@ -620,7 +620,6 @@ def table_candidates(doc: Document, fmt: Format) -> TableResult:
     if fmt == "legacy":
         return parse_legacy_tables(doc)
     text = doc.text
-    out = TableResult()
     requests_at = _heading(doc, rf"(?m)^{_NUMBERING}收到和处理政府信息公开申请")
     review_at = _heading(doc, rf"(?m)^{_NUMBERING}[^\n]{{0,20}}行政复议[^\n]{{0,12}}诉讼", requests_at or 0)
     problems_at = _heading(doc, rf"(?m)^{_NUMBERING}[^\n]{{0,12}}问题", review_at or 0)
@@ -632,11 +631,7 @@ def table_candidates(doc: Document, fmt: Format) -> TableResult:
         parts.append(parse_requests(doc, fmt, requests_at, review_at or len(text)))
     if review_at is not None:
         parts.append(parse_review(doc, review_at, problems_at or len(text)))
-    for part in parts:
-        out.candidates.extend(part.candidates)
-        out.ambiguities.extend(part.ambiguities)
-        out.verified |= part.verified
-    return out
+    return merge(parts)
 
 
 def merge(results: Iterable[TableResult]) -> TableResult:

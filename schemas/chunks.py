@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, create_model
 
 from .templates import request_row_of
-from .vocabulary import REQUEST_COLUMNS, FieldSpec, spec_for, vocabulary
+from .vocabulary import REQUEST_COLUMNS, REQUEST_ROWS, FieldSpec, spec_for, vocabulary
 
 _TYPES: dict[str, Any] = {"int": int, "float": float, "str": str, "enum": str, "date": str}
 
@@ -140,14 +140,8 @@ def response_model(kind_name: str) -> type[BaseModel]:
 def asked_paths(kind_name: str) -> set[str]:
     """The paths an answer of this kind may fill."""
     if kind_name == "requests":
-        return {f"requests.{r}.{c}" for r in _all_request_rows() for c in REQUEST_COLUMNS}
+        return {f"requests.{r}.{c}" for r in REQUEST_ROWS for c in REQUEST_COLUMNS}
     return {path_of(name) for name in response_model(kind_name).model_fields}
-
-
-def _all_request_rows() -> list[str]:
-    from .vocabulary import REQUEST_ROWS
-
-    return list(REQUEST_ROWS)
 
 
 def schema_hash(kind_name: str) -> str:
