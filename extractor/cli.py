@@ -6,7 +6,10 @@ Exit status: 0 when every file succeeded, 1 when some failed, 2 on a usage error
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
+import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,10 +17,10 @@ from pathlib import Path
 from tqdm import tqdm
 
 from .config import MODES, Config, config_from_env
-from .errors import ConfigError, ExtractorError, GoldFileError
-from .export import dumps, failure_record, jsonl, report_json, unique_stem, wide_csv, write_atomic
+from .errors import ConfigError, ExtractorError, GoldFileError, InputError
+from .export import FORMATS, dumps, failure_record, write_atomic
 from .load import expand_inputs
-from .pipeline import analyse, extract, open_cache, read_source
+from .pipeline import PIPELINE_VERSION, analyse, extract, open_cache, read_source
 from .schemas.report import Report
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -58,54 +61,100 @@ def _add_model_flags(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--no-cache", action="store_true", help="neither read nor write the response cache")
 
 
+def _default_workers(files: int) -> int:
+    # Starting a process costs about a second; below a few hundred files one process is quicker.
+    return 1 if files < 200 else max(1, os.cpu_count() or 1)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
+    from .batch import Options, run_batch
+
     config = _config(args)
     mode = config.resolved_mode()
     paths, failures = expand_inputs(args.paths)
     out_dir = Path(args.out)
     note = "" if config.mode != "auto" else (" (auto: a model is configured)" if mode != "rules"
                                              else " (auto: no model configured)")
-    _err(f"mode: {mode}{note}")
-    taken: set[str] = set()
-    reports: list[Report] = []
-    failed: list[dict[str, object]] = []
-    for missing, error in failures:
+    workers = args.workers if args.workers is not None else _default_workers(len(paths))
+    if workers < 1:
+        raise ConfigError("--workers must be at least 1")
+    _err(f"mode: {mode}{note}; {len(paths)} files; workers: {workers}; engine: {args.engine}")
+    for _, error in failures:
         _err(f"error: {error}")
-        failed.append(failure_record(Path(missing).name, missing, error.cause, type(error).__name__))
-    cache = open_cache(config) if mode != "rules" else None
-    bar = tqdm(paths, unit="file", disable=len(paths) <= 1, file=sys.stderr)
-    for path in bar:
-        stem = unique_stem(path.stem, taken)
-        try:
-            report = extract(path, config=config, include_text=args.include_text, cache=cache)
-        except ExtractorError as exc:
-            tqdm.write(f"error: {exc}", file=sys.stderr)
-            record = failure_record(path.name, str(path), exc.cause, type(exc).__name__)
-            failed.append(record)
-            write_atomic(out_dir / f"{stem}.error.json", dumps(record) + "\n")
-            continue
-        (out_dir / f"{stem}.error.json").unlink(missing_ok=True)
-        write_atomic(out_dir / f"{stem}.json", report_json(report) + "\n")
-        reports.append(report)
-    if cache is not None:
-        cache.close()
-    for report in reports:
-        for warning in report.warnings:
-            if "chunk " in warning:
-                _err(f"warning: {warning}")
-    if "jsonl" in args.format:
-        write_atomic(out_dir / "results.jsonl", jsonl(r.model_dump_json(exclude_none=True) for r in reports))
-    if "csv" in args.format:
-        write_atomic(out_dir / "results.csv", wide_csv(reports))
-    if failed:
-        write_atomic(out_dir / "failures.jsonl", jsonl(json.dumps(f, ensure_ascii=False) for f in failed))
-    else:
-        (out_dir / "failures.jsonl").unlink(missing_ok=True)
-    findings = sum(len(r.findings) for r in reports)
-    total = len(paths) + len(failures)
-    _err(f"files: {total}, succeeded: {len(reports)}, failed: {len(failed)}, findings: {findings}; "
-         f"mode: {mode}; results in {out_dir}")
-    return EXIT_OK if not failed else EXIT_SOME_FAILED
+    prior = [failure_record(Path(missing).name, missing, error.cause, type(error).__name__)
+             for missing, error in failures]
+    options = Options(config=config, mode=mode, include_text=args.include_text, review=args.review)
+    bar = tqdm(total=len(paths), unit="file", disable=len(paths) <= 1, file=sys.stderr, smoothing=0.05)
+
+    def progress(done: int, total: int) -> None:
+        bar.update(done - bar.n)
+
+    def log(message: str) -> None:
+        tqdm.write(message, file=sys.stderr)
+
+    # `kill` (SIGTERM) stops the run the way Ctrl-C does: workers stopped, manifest closed.
+    previous = signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        summary = run_batch(paths, out_dir, options, workers=workers, engine=args.engine, force=args.force,
+                            formats=args.format, prior_failures=prior, progress=progress, log=log)
+    except KeyboardInterrupt:
+        bar.close()
+        _err(f"interrupted: every result written under {out_dir} is complete and recorded in "
+             f"{out_dir / 'manifest.jsonl'}; run the same command again to resume")
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        bar.close()
+    rate = summary.done / summary.seconds if summary.seconds else 0.0
+    _err(f"files: {summary.total}, succeeded: {summary.succeeded}, failed: {summary.failed}, "
+         f"skipped as finished: {summary.skipped}, findings: {summary.findings}; "
+         f"{summary.done} extracted in {summary.seconds:.1f} s ({rate:.1f}/s); mode: {mode}; results in {out_dir}")
+    return EXIT_OK if not summary.failed else EXIT_SOME_FAILED
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
+
+
+def _clean_text_for(result: Path, report: Report, source: str | None, config: Config) -> str:
+    """The clean text a result's spans point into: stored in it, or rebuilt from its report."""
+    if report.clean_text is not None:
+        return report.clean_text
+    if source is None:
+        manifest = result.parent / "manifest.jsonl"
+        if manifest.is_file():
+            for line in manifest.read_text(encoding="utf-8").splitlines():
+                with contextlib.suppress(ValueError):
+                    entry = json.loads(line)
+                    if entry.get("stem") == result.stem:
+                        source = entry.get("path")
+    if source is None:
+        raise InputError("the result holds no clean text and names no report file; pass the report with "
+                         "--source FILE, or extract with --include-text", source=str(result))
+    doc = analyse(read_source(source, config))
+    if report.pipeline_version and report.pipeline_version != PIPELINE_VERSION:
+        raise InputError(f"the result was made by pipeline {report.pipeline_version}, this is {PIPELINE_VERSION}: "
+                         f"its spans may not fit today's clean text; extract it again", source=str(result))
+    return doc.text
+
+
+def cmd_review(args: argparse.Namespace) -> int:
+    from .evals.harness import load_prediction
+    from .review import render_review
+
+    config = _config(args)
+    result = Path(args.result)
+    try:
+        report = load_prediction(result)
+        text = _clean_text_for(result, report, args.source, config)
+        page = render_review(report.model_copy(update={"clean_text": text}))
+    except ExtractorError as exc:
+        _err(f"error: {exc}")
+        return EXIT_SOME_FAILED
+    target = Path(args.html) if args.html else result.with_suffix(".html")
+    write_atomic(target, page)
+    _err(f"review page: {target}")
+    return EXIT_OK
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
@@ -215,12 +264,26 @@ def build_parser() -> argparse.ArgumentParser:
     ex.add_argument("paths", nargs="+", help="files, folders or glob patterns")
     ex.add_argument("--out", default="out", help="folder for the results (default: out)")
     ex.add_argument("--mode", choices=MODES, default=None, help="default: auto (rules when no model)")
-    ex.add_argument("--format", nargs="+", choices=["json", "jsonl", "csv"], default=["json"],
-                    help="json per report always; jsonl and csv add combined files")
+    ex.add_argument("--format", nargs="+", choices=list(FORMATS), default=list(FORMATS),
+                    help="combined outputs besides the JSON of each report (default: all)")
+    ex.add_argument("--workers", type=int, default=None,
+                    help="processes for the rules (default: 1 below 200 files, else one per core)")
+    ex.add_argument("--engine", choices=["local", "ray"], default="local",
+                    help="ray: run reports as Ray tasks (RAY_ADDRESS joins a cluster); needs the ray extra")
+    ex.add_argument("--force", action="store_true", help="redo reports the manifest says are finished")
+    ex.add_argument("--review", action="store_true",
+                    help="also write review/<stem>.html for every report and review/index.html")
     ex.add_argument("--max-bytes", type=int, default=None, help="skip files larger than this")
     ex.add_argument("--include-text", action="store_true", help="put the clean text into each result")
     _add_model_flags(ex)
     ex.set_defaults(func=cmd_extract)
+
+    rv = sub.add_parser("review", help="a page showing where every value of a result came from")
+    rv.add_argument("result", help="a <stem>.json written by `extractor extract`")
+    rv.add_argument("--html", help="the page to write (default: the result's name with .html)")
+    rv.add_argument("--source", help="the report file, when the result holds no clean text "
+                                     "(default: the path recorded in the run's manifest.jsonl)")
+    rv.set_defaults(func=cmd_review)
 
     no = sub.add_parser("normalize", help="print the clean text the pipeline sees")
     no.add_argument("path")

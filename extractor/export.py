@@ -1,23 +1,47 @@
-"""Write results whole or not at all: every file goes to a temporary name and is renamed."""
+"""Write results whole or not at all: every file goes to a temporary name and is renamed.
+
+The combined outputs of a batch (JSONL, the wide CSV and Parquet tables, the SQLite
+database) are built by streaming the per-report JSON files once, so memory does not grow with
+the number of reports.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import os
+import sqlite3
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
-from .schemas.report import Report
+from .schemas.report import Report, Value
+from .schemas.vocabulary import spec_for
+
+FORMATS = ("json", "jsonl", "csv", "parquet", "sqlite")
+# Columns of the wide tables before the field paths; `path` and `sha256` name the input file.
+LEAD_COLUMNS = ("source", "path", "sha256", "format", "mode", "findings", "disputes")
+ROW_GROUP = 1000
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+# mkstemp makes files only their owner can read; results are for sharing, like any file written.
+_FILE_MODE = 0o666 & ~_umask()
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.chmod(tmp, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(data.encode("utf-8") if isinstance(data, str) else data)
             fh.flush()
@@ -26,6 +50,29 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+@contextlib.contextmanager
+def atomic_path(path: Path) -> Iterator[Path]:
+    """A temporary path beside ``path`` that replaces it only if the block finishes."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    try:
+        os.chmod(tmp, _FILE_MODE)
+        yield Path(tmp)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def atomic_text(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
+    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline=newline) as fh:
+        yield fh
+        fh.flush()
+        os.fsync(fh.fileno())
 
 
 def report_json(report: Report) -> str:
@@ -40,16 +87,28 @@ def jsonl(records: Iterable[str]) -> str:
     return "".join(r.rstrip("\n") + "\n" for r in records)
 
 
+def _flat_row(report: Report, entry: dict[str, Any]) -> dict[str, Any]:
+    return {"source": report.source, "path": entry.get("path", ""), "sha256": entry.get("sha256", ""),
+            "format": report.format, "mode": report.mode, "findings": len(report.findings),
+            "disputes": len(report.disputes), **report.flatten()}
+
+
 def wide_csv(reports: Sequence[Report]) -> str:
     """One row per report, one column per field path; UTF-8 with BOM so spreadsheets read Chinese."""
+    rows = [_flat_row(r, {}) for r in reports]
     paths = sorted({p for r in reports for p in r.fields})
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(["source", "format", "findings", *paths])
-    for r in reports:
-        flat = r.flatten()
-        writer.writerow([r.source, r.format, len(r.findings), *(flat.get(p, "") for p in paths)])
-    return "\ufeff" + buffer.getvalue()
+    _write_csv(buffer, rows, paths)
+    return buffer.getvalue()
+
+
+def _write_csv(fh: IO[str], rows: Iterable[dict[str, Any]], paths: Sequence[str]) -> None:
+    fh.write("\ufeff")
+    writer = csv.writer(fh)
+    columns = [*LEAD_COLUMNS, *paths]
+    writer.writerow(columns)
+    for row in rows:
+        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
 
 
 def unique_stem(stem: str, taken: set[str]) -> str:
@@ -63,3 +122,178 @@ def unique_stem(stem: str, taken: set[str]) -> str:
 
 def dumps(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+# -- Parquet ------------------------------------------------------------------------------
+
+
+def _arrow_type(path: str) -> Any:
+    import pyarrow as pa
+
+    spec = spec_for(path)
+    kind = spec.type if spec is not None else "str"
+    return {"int": pa.int64(), "float": pa.float64()}.get(kind, pa.string())
+
+
+def _write_parquet(target: Path, rows: Iterable[dict[str, Any]], paths: Sequence[str]) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    lead = [("source", pa.string()), ("path", pa.string()), ("sha256", pa.string()), ("format", pa.string()),
+            ("mode", pa.string()), ("findings", pa.int64()), ("disputes", pa.int64())]
+    schema = pa.schema([*lead, *((p, _arrow_type(p)) for p in paths)])
+    names = schema.names
+
+    def batch(chunk: list[dict[str, Any]]) -> Any:
+        columns = []
+        for name, kind in zip(names, schema.types, strict=True):
+            values = [row.get(name) for row in chunk]
+            if kind == pa.string():
+                values = [None if v is None else str(v) for v in values]
+            elif kind == pa.float64():
+                values = [None if v is None else float(v) for v in values]
+            columns.append(pa.array(values, type=kind))
+        return pa.RecordBatch.from_arrays(columns, schema=schema)
+
+    with atomic_path(target) as tmp:
+        with pq.ParquetWriter(tmp, schema) as writer:
+            chunk: list[dict[str, Any]] = []
+            for row in rows:
+                chunk.append(row)
+                if len(chunk) >= ROW_GROUP:
+                    writer.write_batch(batch(chunk))
+                    chunk = []
+            if chunk or not paths:
+                writer.write_batch(batch(chunk))
+
+
+# -- SQLite -------------------------------------------------------------------------------
+
+SQLITE_SCHEMA = """
+CREATE TABLE reports (
+  id INTEGER PRIMARY KEY, stem TEXT UNIQUE, source TEXT, path TEXT, sha256 TEXT,
+  format TEXT, mode TEXT, model TEXT, encoding TEXT, kind TEXT,
+  agency TEXT, year INTEGER, level TEXT, province TEXT,
+  pipeline_version TEXT, fields INTEGER, findings INTEGER, disputes INTEGER, repairs INTEGER,
+  warnings TEXT
+);
+CREATE TABLE fields (
+  report_id INTEGER NOT NULL REFERENCES reports(id), path TEXT NOT NULL, value,
+  method TEXT, rule TEXT, clean_start INTEGER, clean_end INTEGER, source_start INTEGER, source_end INTEGER,
+  text TEXT, table_index INTEGER, row_index INTEGER, column_index INTEGER,
+  dispute_value, dispute_method TEXT,
+  PRIMARY KEY (report_id, path)
+);
+CREATE TABLE findings (
+  report_id INTEGER NOT NULL REFERENCES reports(id), field TEXT, kind TEXT, message TEXT, figures TEXT
+);
+CREATE TABLE disputes (
+  report_id INTEGER NOT NULL REFERENCES reports(id), field TEXT, kept, kept_method TEXT,
+  other, other_method TEXT, other_start INTEGER, other_end INTEGER
+);
+CREATE TABLE summary (
+  report_id INTEGER NOT NULL REFERENCES reports(id), indicator TEXT, value, from_fields TEXT
+);
+CREATE INDEX fields_by_path ON fields(path);
+CREATE INDEX findings_by_kind ON findings(kind);
+CREATE INDEX summary_by_indicator ON summary(indicator);
+CREATE VIEW field_values AS
+  SELECT r.stem, r.agency, r.year, r.format, f.path, f.value, f.method
+  FROM fields f JOIN reports r ON r.id = f.report_id;
+"""
+
+
+def _span(span: tuple[int, int] | None, i: int) -> int | None:
+    return None if span is None else span[i]
+
+
+def _insert_report(db: sqlite3.Connection, report_id: int, entry: dict[str, Any], report: Report) -> None:
+    def meta(path: str) -> Value | None:
+        return report.value(path)
+
+    db.execute(
+        "INSERT INTO reports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (report_id, entry.get("stem"), report.source, entry.get("path"), entry.get("sha256"), report.format,
+         report.mode, report.model, report.encoding, report.kind, meta("meta.agency"), meta("meta.year"),
+         meta("meta.level"), meta("meta.province"), report.pipeline_version, len(report.fields),
+         len(report.findings), len(report.disputes), report.repairs,
+         json.dumps(report.warnings, ensure_ascii=False)),
+    )
+    disputes = {d.field: d for d in report.disputes}
+    db.executemany(
+        "INSERT INTO fields VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(report_id, path, fv.value, fv.provenance.method, fv.provenance.rule,
+          _span(fv.provenance.clean_span, 0), _span(fv.provenance.clean_span, 1),
+          _span(fv.provenance.source_span, 0), _span(fv.provenance.source_span, 1), fv.provenance.text,
+          fv.provenance.table, fv.provenance.row, fv.provenance.column,
+          disputes[path].other if path in disputes else None,
+          disputes[path].other_method if path in disputes else None)
+         for path, fv in sorted(report.fields.items())],
+    )
+    db.executemany(
+        "INSERT INTO findings VALUES (?,?,?,?,?)",
+        [(report_id, f.field, f.kind, f.message, json.dumps([g.model_dump() for g in f.figures], ensure_ascii=False))
+         for f in report.findings],
+    )
+    db.executemany(
+        "INSERT INTO disputes VALUES (?,?,?,?,?,?,?,?)",
+        [(report_id, d.field, d.kept, d.kept_method, d.other, d.other_method, _span(d.other_span, 0),
+          _span(d.other_span, 1)) for d in report.disputes],
+    )
+    db.executemany(
+        "INSERT INTO summary VALUES (?,?,?,?)",
+        [(report_id, name, ind.value, json.dumps(ind.from_fields, ensure_ascii=False))
+         for name, ind in sorted(report.summary.indicators.items())],
+    )
+
+
+# -- the combined outputs -----------------------------------------------------------------
+
+
+def write_combined(out_dir: Path, entries: Sequence[dict[str, Any]], *, formats: Sequence[str],
+                   failures: Sequence[dict[str, Any]]) -> None:
+    """Build results.jsonl/.csv/.parquet/.sqlite from the per-report JSON files of ``entries``.
+
+    One pass over the reports writes the JSONL and the database and keeps each report's flat
+    row in a scratch file; the wide tables need every column before their first row.
+    """
+    want = set(formats)
+    paths: set[str] = set()
+    with contextlib.ExitStack() as stack:
+        jsonl_fh = stack.enter_context(atomic_text(out_dir / "results.jsonl")) if "jsonl" in want else None
+        db = None
+        if "sqlite" in want:
+            db_tmp = stack.enter_context(atomic_path(out_dir / "results.sqlite"))
+            db_tmp.unlink()
+            db = sqlite3.connect(db_tmp)
+            stack.callback(db.close)
+            db.executescript(SQLITE_SCHEMA)
+        scratch = stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", dir=out_dir))
+        for report_id, entry in enumerate(entries, start=1):
+            text = (out_dir / f"{entry['stem']}.json").read_text(encoding="utf-8")
+            report = Report.model_validate_json(text)
+            if jsonl_fh is not None:
+                jsonl_fh.write(report.model_dump_json(exclude_none=True) + "\n")
+            if db is not None:
+                _insert_report(db, report_id, entry, report)
+            paths.update(report.fields)
+            scratch.write(json.dumps(_flat_row(report, entry), ensure_ascii=False) + "\n")
+        if db is not None:
+            db.commit()
+            db.close()
+        ordered = sorted(paths)
+
+        def rows() -> Iterator[dict[str, Any]]:
+            scratch.seek(0)
+            for line in scratch:
+                yield json.loads(line)
+
+        if "csv" in want:
+            with atomic_text(out_dir / "results.csv", newline="") as fh:
+                _write_csv(fh, rows(), ordered)
+        if "parquet" in want:
+            _write_parquet(out_dir / "results.parquet", rows(), ordered)
+    if failures:
+        write_atomic(out_dir / "failures.jsonl", jsonl(json.dumps(f, ensure_ascii=False) for f in failures))
+    else:
+        (out_dir / "failures.jsonl").unlink(missing_ok=True)

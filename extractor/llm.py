@@ -130,7 +130,13 @@ async def run_model(
     token_budget: int = 60_000,
     chunk_tokens: int = 1500,
     fmt: str = "legacy",
+    semaphore: asyncio.Semaphore | None = None,
 ) -> ModelRun:
+    """Ask the model about every chunk the rules did not settle.
+
+    ``semaphore``, when given, bounds the calls in flight across every report that shares it
+    (a batch); otherwise this report gets ``concurrency`` calls of its own.
+    """
     started = time.perf_counter()
     run = ModelRun()
     spans = list(verified_spans)
@@ -149,7 +155,7 @@ async def run_model(
             continue
         budget -= cost
         to_send.append((index, chunk))
-    semaphore = asyncio.Semaphore(max(1, concurrency))
+    semaphore = semaphore or asyncio.Semaphore(max(1, concurrency))
 
     async def one(index: int, chunk: Chunk) -> None:
         prompt = load_prompt(chunk.kind)

@@ -133,13 +133,14 @@ def open_cache(config: Config) -> ResponseCache | None:
 
 async def extract_async(
     doc: Document, *, mode: str, config: Config, client: ModelClient, cache: ResponseCache | None,
-    include_text: bool = False,
+    include_text: bool = False, semaphore: asyncio.Semaphore | None = None,
 ) -> Report:
     started = time.perf_counter()
     rules = run_rules(doc, use_rules=(mode == "hybrid"))
     verified = [(c.start, c.end) for c in rules.tables.candidates if c.path in rules.tables.verified]
     model = await run_model(doc, client, cache=cache, verified_spans=verified, concurrency=config.concurrency,
-                            token_budget=config.token_budget, chunk_tokens=config.chunk_tokens, fmt=rules.fmt)
+                            token_budget=config.token_budget, chunk_tokens=config.chunk_tokens, fmt=rules.fmt,
+                            semaphore=semaphore)
     return build_report(doc, rules, model, mode=mode, model_name=config.model, include_text=include_text,
                         started=started)
 
