@@ -20,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
 
@@ -84,7 +84,6 @@ class BatchSummary:
     failed: int = 0
     findings: int = 0
     seconds: float = 0.0
-    interrupted: bool = False
     failures: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -242,9 +241,8 @@ Progress = Callable[[Outcome], None]
 def _bounded(submit: Callable[[Task], Future[Outcome]], tasks: Iterable[Task], in_flight: int,
              on_done: Progress) -> None:
     pending: set[Future[Outcome]] = set()
-    iterator = iter(tasks)
     try:
-        for task in iterator:
+        for task in tasks:
             pending.add(submit(task))
             if len(pending) >= in_flight:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -425,9 +423,7 @@ def run_batch(
         else:
             run_local(todo, options, workers, on_done)
     except KeyboardInterrupt:
-        summary.interrupted = True
         manifest.close()
-        summary.seconds = time.perf_counter() - started
         raise
     manifest.compact(t.stem for t in tasks)
     entries = [manifest.entries[t.stem] for t in tasks if t.stem in manifest.entries]
@@ -467,7 +463,3 @@ def _write_index(out_dir: Path, entries: Sequence[dict[str, Any]], failures: Seq
         items.append(IndexEntry(source=str(failure.get("source")), href=None, format="", fields=0, findings=[],
                                 disputes=0, error=str(failure.get("error"))))
     write_atomic(out_dir / REVIEW_DIR / "index.html", render_index(items))
-
-
-def summary_dict(summary: BatchSummary) -> dict[str, Any]:
-    return asdict(summary)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import io
 import json
 import os
 import sqlite3
@@ -93,15 +92,6 @@ def _flat_row(report: Report, entry: dict[str, Any]) -> dict[str, Any]:
             "disputes": len(report.disputes), **report.flatten()}
 
 
-def wide_csv(reports: Sequence[Report]) -> str:
-    """One row per report, one column per field path; UTF-8 with BOM so spreadsheets read Chinese."""
-    rows = [_flat_row(r, {}) for r in reports]
-    paths = sorted({p for r in reports for p in r.fields})
-    buffer = io.StringIO()
-    _write_csv(buffer, rows, paths)
-    return buffer.getvalue()
-
-
 def _write_csv(fh: IO[str], rows: Iterable[dict[str, Any]], paths: Sequence[str]) -> None:
     fh.write("\ufeff")
     writer = csv.writer(fh)
@@ -109,15 +99,6 @@ def _write_csv(fh: IO[str], rows: Iterable[dict[str, Any]], paths: Sequence[str]
     writer.writerow(columns)
     for row in rows:
         writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
-
-
-def unique_stem(stem: str, taken: set[str]) -> str:
-    """Two inputs with one file name (from different folders) must not overwrite each other."""
-    candidate, n = stem, 2
-    while candidate in taken:
-        candidate, n = f"{stem}-{n}", n + 1
-    taken.add(candidate)
-    return candidate
 
 
 def dumps(data: Any) -> str:
