@@ -19,7 +19,7 @@ from .errors import EmptyInputError, ExtractorError, UnsupportedInputError
 from .load_text import _codec_name, _decode_bom, _is_blank, _try_decode, decode_text
 
 if TYPE_CHECKING:
-    from bs4 import Tag
+    from lxml.html import HtmlElement as Tag
 
 
 _DECLARED_CHARSET = re.compile(
@@ -79,11 +79,16 @@ def _declared_codec(label: str) -> str | None:
 def _load_html(data: bytes, name: str, path: Path | None, source: str) -> Source:
     text, encoding = _html_encoding(data, source)
     try:
-        from bs4 import BeautifulSoup
+        import lxml.html
 
-        soup = BeautifulSoup(text, "lxml")
+        # Parsed from UTF-8 bytes: lxml refuses a str that still carries an encoding declaration.
+        parser = lxml.html.HTMLParser(encoding="utf-8")
+        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
         out = _Lines()
-        _html_walk(soup, out, pre=False)
+        # What follows </html> is parsed into sibling elements of the root: read those too.
+        for top in (root, *root.itersiblings()):
+            if isinstance(top.tag, str):
+                _html_element(top, out, pre=False)
     except RecursionError as exc:
         raise UnsupportedInputError("HTML is nested too deeply to read; save the page as text or PDF",
                                     source=source) from exc
@@ -132,39 +137,45 @@ class _Lines:
 
 def _is_hidden(tag: Tag) -> bool:
     style = tag.get("style")
-    return tag.has_attr("hidden") or (isinstance(style, str) and _HIDDEN_STYLE.search(style) is not None)
+    return "hidden" in tag.attrib or (style is not None and _HIDDEN_STYLE.search(style) is not None)
+
+
+def _html_element(child: Tag, out: _Lines, *, pre: bool) -> None:
+    """One element (not its tail): dropped, a line break, a table, a cell, a block or inline."""
+    name = child.tag.lower()
+    if name in _DROP_TAGS or _is_hidden(child):
+        return
+    if name == "br":
+        out.write("\n")
+    elif name == "hr":
+        out.newline()
+    elif name == "table":
+        _html_table(child, out)
+    elif name in ("td", "th"):
+        # A cell outside any table: keep its text apart from its neighbours.
+        out.write(" ")
+        _html_walk(child, out, pre=pre)
+        out.write(" ")
+    elif name in _BLOCK_TAGS:
+        out.newline()
+        _html_walk(child, out, pre=pre or name == "pre")
+        out.newline()
+    else:
+        _html_walk(child, out, pre=pre)
 
 
 def _html_walk(node: Tag, out: _Lines, *, pre: bool) -> None:
-    from bs4 import Comment, Declaration, Doctype, NavigableString, ProcessingInstruction, Tag
+    """The element's content: its text, then each child followed by the text after it (its tail)."""
 
-    for child in node.children:
-        if isinstance(child, Tag):
-            name = child.name.lower() if child.name else ""
-            if name in _DROP_TAGS or _is_hidden(child):
-                continue
-            if name == "br":
-                out.write("\n")
-            elif name == "hr":
-                out.newline()
-            elif name == "table":
-                _html_table(child, out)
-            elif name in ("td", "th"):
-                # A cell outside any table: keep its text apart from its neighbours.
-                out.write(" ")
-                _html_walk(child, out, pre=pre)
-                out.write(" ")
-            elif name in _BLOCK_TAGS:
-                out.newline()
-                _html_walk(child, out, pre=pre or name == "pre")
-                out.newline()
-            else:
-                _html_walk(child, out, pre=pre)
-        elif isinstance(child, (Comment, Doctype, Declaration, ProcessingInstruction)):
-            continue
-        elif isinstance(child, NavigableString):
-            s = str(child)
+    def write(s: str | None) -> None:
+        if s:
             out.write(s if pre else _HTML_SPACE.sub(" ", s))
+
+    write(node.text)
+    for child in node:
+        if isinstance(child.tag, str):  # comments and processing instructions have a factory as tag
+            _html_element(child, out, pre=pre)
+        write(child.tail)
 
 
 def _span(cell: Tag, attr: str) -> int:
@@ -174,7 +185,11 @@ def _span(cell: Tag, attr: str) -> int:
 
 
 def _own_rows(table: Tag) -> list[Tag]:
-    return [tr for tr in table.find_all("tr") if tr.find_parent("table") is table]
+    return [tr for tr in table.iter("tr") if next(tr.iterancestors("table"), None) is table]
+
+
+def _children(node: Tag, *names: str) -> list[Tag]:
+    return [c for c in node if isinstance(c.tag, str) and c.tag.lower() in names]
 
 
 def _cell_text_html(cell: Tag) -> str:
@@ -185,12 +200,12 @@ def _cell_text_html(cell: Tag) -> str:
 
 def _html_table(table: Tag, out: _Lines) -> None:
     rows = _own_rows(table)
-    cells = [tr.find_all(["td", "th"], recursive=False) for tr in rows]
+    cells = [_children(tr, "td", "th") for tr in rows]
     texts = [[_cell_text_html(c) for c in row] for row in cells]
     # Old government sites lay whole pages out in tables; flattening those into one
     # tab line would glue every paragraph together, so they are read as blocks instead.
     layout = any(
-        c.find("table") is not None or len(t) > _LAYOUT_CELL_CHARS
+        next(c.iter("table"), None) is not None or len(t) > _LAYOUT_CELL_CHARS
         for row, row_texts in zip(cells, texts, strict=True)
         for c, t in zip(row, row_texts, strict=True)
     )
@@ -201,8 +216,7 @@ def _html_table(table: Tag, out: _Lines) -> None:
                 _html_walk(c, out, pre=False)
                 out.newline()
         return
-    caption = table.find("caption", recursive=False)
-    if caption is not None:
+    for caption in _children(table, "caption")[:1]:
         out.newline()
         _html_walk(caption, out, pre=False)
         out.newline()

@@ -8,8 +8,23 @@ import subprocess
 import time
 import urllib.request
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
+
+
+_SERVERS: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
+
+
+def server_state(url: str) -> str:
+    """Whether the local server at ``url`` still runs, and the end of its log: for failure messages."""
+    process, log = _SERVERS[url]
+    state = "running" if process.poll() is None else f"exited with {process.returncode}"
+    try:
+        tail = log.read_text(encoding="utf-8", errors="replace")[-3000:]
+    except OSError as exc:
+        tail = f"(log unreadable: {exc})"
+    return f"local model server {state}; its log ends:\n{tail}"
 
 
 def _free_port() -> int:
@@ -44,6 +59,7 @@ def local_model_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             if time.monotonic() > deadline:
                 pytest.fail("the local model server did not start within 180 s")
             time.sleep(0.5)
+        _SERVERS[url] = (process, log)
         yield url
     finally:
         process.terminate()

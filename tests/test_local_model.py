@@ -21,6 +21,7 @@ from extractor.llm import ResponseCache
 from extractor.local_server import MODEL_ALIAS
 from extractor.schemas.report import Report
 from extractor.schemas.vocabulary import spec_for
+from tests.conftest import server_state
 
 SHORT_REPORT = """某某镇2018年政府信息公开工作年度报告
 一、概述
@@ -60,7 +61,7 @@ def test_hybrid_against_the_local_server(local_model_url: str, short_report: Pat
     report = extract(short_report, config=config, cache=cache)
     Report.model_validate_json(report.model_dump_json())  # schema-valid, whatever the model said
     assert report.mode == "hybrid" and report.model == MODEL_ALIAS
-    assert report.usage.calls >= report.usage.chunks_sent > 0
+    assert report.usage.calls >= report.usage.chunks_sent > 0, (report.warnings, server_state(local_model_url))
     assert report.usage.prompt_tokens > 0 and report.usage.completion_tokens > 0
     flat, rule_flat = report.flatten(), rules.flatten()
     for field, value in rule_flat.items():
@@ -96,7 +97,8 @@ def test_cli_hybrid_run_and_eval(local_model_url: str, short_report: Path, share
     assert main(["extract", str(short_report.parent), "--out", str(out)]) == 0
     assert "mode: hybrid" in capsys.readouterr().err
     result = json.loads((out / "short_2018.json").read_text(encoding="utf-8"))
-    assert result["mode"] == "hybrid" and result["usage"]["cache_hits"] > 0
+    assert result["mode"] == "hybrid" and result["usage"]["cache_hits"] > 0, (
+        result["warnings"], server_state(local_model_url))
 
     gold = tmp_path / "gold"
     gold.mkdir()
