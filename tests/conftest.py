@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-
 _SERVERS: dict[str, tuple[subprocess.Popen[bytes], Path]] = {}
 
 
