@@ -294,10 +294,13 @@ def _join_pdf_text(ms: MappedText, log: RepairLog) -> MappedText:
     ms = _join_wrapped_lines(ms, log)
     if " " not in ms.text:
         return ms
-    protected = [(m.start(), m.end()) for m in _COLUMN_WORDS_RE.finditer(ms.text)]
-    protected += [(m.start(), m.end()) for m in VALUE_TAIL.finditer(ms.text) if is_value_tail(m.group())]
+    protected: list[tuple[int, int]] | None = None  # found on the first space that could go
 
     def drop(m: re.Match[str]) -> str | None:
+        nonlocal protected
+        if protected is None:
+            protected = [(p.start(), p.end()) for p in _COLUMN_WORDS_RE.finditer(ms.text)]
+            protected += [(p.start(), p.end()) for p in VALUE_TAIL.finditer(ms.text) if is_value_tail(p.group())]
         at = m.start()
         if protected and any(a <= at < b for a, b in protected):
             return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .cells import VALUE_TAIL, is_value_tail
 from .document import Cell, CleanText, Document, Section, SectionKey, Source, Table
@@ -42,6 +43,11 @@ _BLANKISH_CELL = re.compile(r"^[\s\-—–/／无_]*$")
 _UNIT_CELL = re.compile(r"^(?:条|件|个|人|次|篇|项|期|份|人次|元|万元|\(元\)|\(万元\)|_)$")
 _MARKDOWN_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
 _MAX_CELL_CHARS = 70
+_PIPE_PARTS = re.compile(r"[^|]+")
+_TAB_PARTS = re.compile(r"[^\t]+")
+_WIDE_GAP = re.compile(r"\S {3,}\S")
+_SPACED_PARTS = re.compile(r"\S+(?: {1,2}\S+)*")
+_WORDS = re.compile(r"\S+")
 
 
 def is_number_cell(text: str) -> bool:
@@ -66,17 +72,18 @@ class _Line:
     end: int
     text: str
 
+    @cached_property
     def cells(self) -> list[Cell]:
-        """Split a line into cells on tabs or pipes, keeping clean offsets."""
+        """The line split into cells on tabs or pipes, keeping clean offsets (asked for twice)."""
         text = self.text
         if "|" in text:
-            parts = [(m.start(), m.end()) for m in re.finditer(r"[^|]+", text)]
-        elif "\t" in text or re.search(r"\S {3,}\S", text):
-            parts = [(m.start(), m.end()) for m in re.finditer(r"[^\t]+", text)]
-            if "\t" not in text:
-                parts = [(m.start(), m.end()) for m in re.finditer(r"\S+(?: {1,2}\S+)*", text)]
+            parts = [(m.start(), m.end()) for m in _PIPE_PARTS.finditer(text)]
+        elif "\t" in text:
+            parts = [(m.start(), m.end()) for m in _TAB_PARTS.finditer(text)]
+        elif _WIDE_GAP.search(text):
+            parts = [(m.start(), m.end()) for m in _SPACED_PARTS.finditer(text)]
         elif (tail := VALUE_TAIL.search(text)) and is_value_tail(tail.group()):
-            parts = [(0, tail.start()), *((m.start(), m.end()) for m in re.finditer(r"\S+", text[tail.start():]))]
+            parts = [(0, tail.start()), *((m.start(), m.end()) for m in _WORDS.finditer(text[tail.start():]))]
             parts = [parts[0], *((a + tail.start(), b + tail.start()) for a, b in parts[1:])]
         else:
             parts = [(0, len(text))]
@@ -107,7 +114,7 @@ def _is_table_line(line: _Line) -> bool:
         return True
     if _MARKDOWN_RULE.match(stripped):
         return True
-    cells = line.cells()
+    cells = line.cells
     if not cells:
         return True
     if len(cells) == 1 and (stripped.endswith("。") or len(stripped) > _MAX_CELL_CHARS):
@@ -181,7 +188,7 @@ def _build_table(lines: list[_Line], section: str | None) -> Table | None:
     body = [ln for ln in lines if ln.text.strip() and not _MARKDOWN_RULE.match(ln.text.strip())]
     if not body:
         return None
-    per_line = [ln.cells() for ln in body]
+    per_line = [ln.cells for ln in body]
     cells = [c for cs in per_line for c in cs]
     numbers = sum(1 for c in cells if is_number_cell(c.text))
     if numbers < 2 or len(cells) < 4:
