@@ -223,13 +223,27 @@ def cmd_cache(args: argparse.Namespace) -> int:
 
 
 def cmd_bench(args: argparse.Namespace) -> int:
-    from .evals.bench import format_savings, token_savings
+    from .evals import bench
 
     config = _config(args)
+    if args.what == "batch":
+        sizes = [int(n) for n in args.sizes.split(",") if n.strip()]
+        work_dir = Path(args.work_dir) if args.work_dir else None
+        runs = bench.batch_bench(sizes, workers=args.workers, seed=args.seed, work_dir=work_dir,
+                                 log=lambda message: _err(f"bench: {message}"))
+        print(f"rules only, corpora generated from the bundled reports (seed {args.seed}); "
+              f"{args.workers} worker(s) on {os.cpu_count()} cores")
+        print(bench.format_batch(runs, os.cpu_count() or 1))
+        if args.hybrid:
+            if not config.model_configured:
+                raise ConfigError("--hybrid needs a model: set EXTRACTOR_MODEL and EXTRACTOR_BASE_URL "
+                                  "(e.g. `extractor local-server` and its URL)")
+            print(bench.format_hybrid(bench.hybrid_tokens(args.hybrid, config, seed=args.seed, work_dir=work_dir)))
+        return EXIT_OK
     if not config.model_configured:
         raise ConfigError("bench tokens needs a model: set EXTRACTOR_MODEL and EXTRACTOR_BASE_URL "
                           "(e.g. `extractor local-server` and its URL)")
-    print(format_savings(token_savings(Path(args.reports), config)))
+    print(bench.format_savings(bench.token_savings(Path(args.reports), config)))
     return EXIT_OK
 
 
@@ -307,8 +321,16 @@ def build_parser() -> argparse.ArgumentParser:
     cache.set_defaults(func=cmd_cache)
 
     bench = sub.add_parser("bench", help="benchmarks behind the README's figures")
-    bench.add_argument("what", choices=["tokens"], help="tokens: what chunking saves against one whole-report prompt")
-    bench.add_argument("--reports", default="evals/corpus/seeds")
+    bench.add_argument("what", choices=["batch", "tokens"],
+                       help="batch: rules-only throughput, peak memory and resume over generated corpora; "
+                            "tokens: what chunking saves against one whole-report prompt")
+    bench.add_argument("--reports", default="evals/corpus/seeds", help="tokens: the reports to measure")
+    bench.add_argument("--sizes", default="500,2000", help="batch: corpus sizes, comma-separated")
+    bench.add_argument("--workers", type=int, default=1, help="batch: worker processes per run")
+    bench.add_argument("--seed", type=int, default=0, help="batch: corpus generator seed")
+    bench.add_argument("--work-dir", help="batch: where the corpora and outputs go (removed afterwards)")
+    bench.add_argument("--hybrid", type=int, default=0, metavar="N",
+                       help="batch: also run hybrid mode over N generated reports with the configured model")
     _add_model_flags(bench)
     bench.set_defaults(func=cmd_bench)
 
