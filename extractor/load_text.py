@@ -207,8 +207,13 @@ def _level_one_count(text: str, encoding: str) -> int:
     return count
 
 
+_NON_ASCII_SPACE = re.compile(r"[^\S\x00-\x7f]")  # re's \s is exactly str.isspace
+
+
 def _reads_as_chinese(text: str) -> bool:
-    non_ascii = sum(1 for ch in text[:_SCORE_SAMPLE] if ord(ch) > 127 and not ch.isspace())
+    sample = text[:_SCORE_SAMPLE]
+    # non-ASCII characters other than whitespace, counted in C
+    non_ascii = len(sample) - len(sample.encode("ascii", "ignore")) - len(_NON_ASCII_SPACE.findall(sample))
     common = _common_count(text)
     return common > 0 and common >= 0.3 * non_ascii
 
