@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .document import Source
 from .errors import EmptyInputError, ExtractorError, UnsupportedInputError
@@ -80,15 +80,23 @@ def _load_html(data: bytes, name: str, path: Path | None, source: str) -> Source
     text, encoding = _html_encoding(data, source)
     try:
         import lxml.html
+        from lxml.etree import ParserError
 
         # Parsed from UTF-8 bytes: lxml refuses a str that still carries an encoding declaration.
-        parser = lxml.html.HTMLParser(encoding="utf-8")
-        root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        # huge_tree: without it libxml2 silently drops whatever is nested over 255 deep.
+        parser = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True)
+        try:
+            root = lxml.html.document_fromstring(text.encode("utf-8", "replace"), parser=parser)
+        except ParserError:  # "Document is empty": only spaces or comments, reported below
+            root = None
+        if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+            # past libxml2's depth limit even with huge_tree: the rest of the page was dropped
+            raise UnsupportedInputError("HTML nests elements too deeply to read whole; save the page as text or PDF",
+                                        source=source)
         out = _Lines()
         # What follows </html> is parsed into sibling elements of the root: read those too.
-        for top in (root, *root.itersiblings()):
-            if isinstance(top.tag, str):
-                _html_element(top, out, pre=False)
+        tops = [] if root is None else [root, *root.itersiblings()]
+        _read(out, [("element", top, False) for top in tops if isinstance(top.tag, str)])
     except RecursionError as exc:
         raise UnsupportedInputError("HTML is nested too deeply to read; save the page as text or PDF",
                                     source=source) from exc
@@ -140,42 +148,60 @@ def _is_hidden(tag: Tag) -> bool:
     return "hidden" in tag.attrib or (style is not None and _HIDDEN_STYLE.search(style) is not None)
 
 
-def _html_element(child: Tag, out: _Lines, *, pre: bool) -> None:
-    """One element (not its tail): dropped, a line break, a table, a cell, a block or inline."""
-    name = child.tag.lower()
-    if name in _DROP_TAGS or _is_hidden(child):
-        return
-    if name == "br":
-        out.write("\n")
-    elif name == "hr":
-        out.newline()
-    elif name == "table":
-        _html_table(child, out)
-    elif name in ("td", "th"):
-        # A cell outside any table: keep its text apart from its neighbours.
-        out.write(" ")
-        _html_walk(child, out, pre=pre)
-        out.write(" ")
-    elif name in _BLOCK_TAGS:
-        out.newline()
-        _html_walk(child, out, pre=pre or name == "pre")
-        out.newline()
-    else:
-        _html_walk(child, out, pre=pre)
+# What the walker does next: an element to read, a piece of text, a block edge, a cell gap.
+_Step = tuple[str, Any, bool]
 
 
 def _html_walk(node: Tag, out: _Lines, *, pre: bool) -> None:
-    """The element's content: its text, then each child followed by the text after it (its tail)."""
+    """Read an element's content (its text and children, not the element itself)."""
+    _read(out, [("content", node, pre)])
 
-    def write(s: str | None) -> None:
-        if s:
-            out.write(s if pre else _HTML_SPACE.sub(" ", s))
 
-    write(node.text)
-    for child in node:
-        if isinstance(child.tag, str):  # comments and processing instructions have a factory as tag
-            _html_element(child, out, pre=pre)
-        write(child.tail)
+def _read(out: _Lines, steps: list[_Step]) -> None:
+    """Carry out ``steps`` in order, each element's own steps taking its place.
+
+    An explicit stack instead of recursion: pages whose unclosed <font> or <div> tags nest
+    thousands deep are read like any other.
+    """
+    stack = steps[::-1]
+    while stack:
+        kind, item, pre = stack.pop()
+        if kind == "text":
+            out.write(item if pre else _HTML_SPACE.sub(" ", item))
+        elif kind == "newline":
+            out.newline()
+        elif kind == "gap":
+            out.write(" ")
+        elif kind == "content":
+            inner: list[_Step] = [("text", item.text, pre)] if item.text else []
+            for child in item:
+                if isinstance(child.tag, str):  # comments and processing instructions have a factory as tag
+                    inner.append(("element", child, pre))
+                if child.tail:
+                    inner.append(("text", child.tail, pre))
+            stack.extend(reversed(inner))
+        else:
+            stack.extend(reversed(_element_steps(item, out, pre)))
+
+
+def _element_steps(child: Tag, out: _Lines, pre: bool) -> list[_Step]:
+    """What one element (not its tail) turns into: nothing, a break, a table, a cell, a block or inline."""
+    name = child.tag.lower()
+    if name in _DROP_TAGS or _is_hidden(child):
+        return []
+    if name == "br":
+        return [("text", "\n", True)]
+    if name == "hr":
+        return [("newline", None, pre)]
+    if name == "table":
+        _html_table(child, out)
+        return []
+    if name in ("td", "th"):
+        # A cell outside any table: keep its text apart from its neighbours.
+        return [("gap", None, pre), ("content", child, pre), ("gap", None, pre)]
+    if name in _BLOCK_TAGS:
+        return [("newline", None, pre), ("content", child, pre or name == "pre"), ("newline", None, pre)]
+    return [("content", child, pre)]
 
 
 def _span(cell: Tag, attr: str) -> int:

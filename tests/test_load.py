@@ -310,6 +310,23 @@ def test_html_layout_table_is_read_as_blocks(tmp_path: Path) -> None:
 def test_html_without_visible_text_is_empty(tmp_path: Path) -> None:
     path = write(tmp_path, "blank.html", "<html><head><title>x</title></head><body><script>1</script></body></html>")
     expect_error(EmptyInputError, lambda: load(path), "blank.html")
+    spaces, comment = write(tmp_path, "spaces.html", "  \n "), write(tmp_path, "comment.html", "<!-- 草稿 -->")
+    expect_error(EmptyInputError, lambda: load(spaces), "spaces.html")
+    expect_error(EmptyInputError, lambda: load(comment), "comment.html")
+
+
+def test_html_unclosed_tags_nesting_deep_are_read_whole(tmp_path: Path) -> None:
+    # old editors leave <font> open on every paragraph: each one nests inside the last
+    page = "<p>开始" + "".join(f"<font>第{i}段" for i in range(1500)) + "结束"
+    text = load(write(tmp_path, "fonts.html", page)).text
+    assert text.startswith("开始第0段") and text.rstrip().endswith("第1499段结束")
+    too_deep = write(tmp_path, "deep.html", "<div>" * 3000 + "正文")
+    expect_error(UnsupportedInputError, lambda: load(too_deep), "deep.html")
+
+
+def test_html_after_the_closing_tag_is_kept(tmp_path: Path) -> None:
+    page = "<html><body><p>一、概述</p></body></html><p>二、附表</p>尾注<!-- x -->"
+    assert load(write(tmp_path, "after.html", page)).text == "一、概述\n二、附表\n尾注\n"
 
 
 # --------------------------------------------------------------------------- Word
