@@ -13,6 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
+from operator import add
 
 from extractor.chinese import CJK, PINYIN_RE, TONED, is_cjk, is_toned_syllable, pinyin_readings, t2s_char
 from extractor.mapped import MappedText, Piece, RepairLog, Replacement
@@ -132,6 +133,7 @@ def _gbk_pair(ch: str) -> tuple[int, int] | None:
 
 
 _MARKERS = "?？"  # how a lost lead byte is shown
+_START_RE = re.compile(f"[{_MARKERS}]" + r"(?=[^\x00-\x20])")  # with something visible after it
 _STRAY_PINYIN_RE = re.compile(f"({PINYIN_RE})\\)")
 _ANNOT_RE = re.compile(f"\\(({PINYIN_RE})\\)")
 _TAG_TAIL_RE = re.compile(r"/?[A-Za-z][A-Za-z0-9]{0,9}(?:\s[^<>\n]{0,200})?/?>")
@@ -140,14 +142,24 @@ UNRECOVERABLE = "\ufffd"
 
 
 _FOLD_TABLE = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)}
+_FOLDED = {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
+_FULL_WIDTH_RE = re.compile("[\uff01-\uff5e]")
 
 
 def _fold(ch: str) -> str:
     """Width-fold a character so full-width forms and their ASCII twins count as one."""
-    o = ord(ch)
-    if 0xFF01 <= o <= 0xFF5E:
-        return chr(o - 0xFEE0)
-    return ch
+    return _FOLDED.get(ch, ch)
+
+
+def _fold_text(text: str) -> str:
+    """``text.translate(_FOLD_TABLE)``, faster on a whole report.
+
+    str.translate looks every non-ASCII character up in the table; a report uses only a
+    few distinct full-width forms, and replacing each is a fast scan.
+    """
+    for ch in set(_FULL_WIDTH_RE.findall(text)):
+        text = text.replace(ch, _FOLDED[ch])
+    return text
 
 
 # Letters, digits and pinyin say nothing about whether Chinese text reads well (and the
@@ -176,6 +188,7 @@ class _Evidence:
         self.annotated = annotated  # characters the document always follows with (pinyin)
         self._total = sum(unigrams.values()) + 0.5 * _VOCABULARY
         self.pair_cache: dict[str, float] = {}  # log P(b | a) by "ab"
+        self._general = _general().pairs
         self._uni: dict[str, float] = {}
         self._back: dict[str, float] = {}
         self._after: dict[str, frozenset[str]] = {}
@@ -185,6 +198,11 @@ class _Evidence:
         # per-document caches keyed by the id of an interned candidate list (each entry
         # keeps its list alive, so the id cannot be reused while the entry exists)
         self.pruned: dict[tuple[int, bool, str | None, str, str], tuple[list[_Cand], list[_Cand]]] = {}
+        # per candidate list: the _local term of each candidate, by annotation of the slot
+        self.bases: dict[tuple[int, str | None], tuple[list[_Cand], list[float]]] = {}
+        # log P(candidate | each of a previous slot's candidates), by that slot's list, the
+        # candidate and whether a dropped pair links the two (-inf where it cannot)
+        self.rows: dict[tuple[int, _Cand, bool], tuple[list[_Cand], list[float]]] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Read ``texts`` too (repairs the caller is confident about), in place.
@@ -212,6 +230,56 @@ class _Evidence:
         self._uni.clear()
         self._back.clear()
         self.pruned.clear()
+        self.bases.clear()
+        self.rows.clear()
+
+    def local(self, cands: list[_Cand], last: bool, ctx: _Context) -> list[float]:
+        """:func:`_local` of each candidate, worked out once per list and annotation."""
+        annotation = ctx.annotation if last else None
+        key = (id(cands), annotation)
+        entry = self.bases.get(key)
+        if entry is not None and entry[0] is cands:
+            return entry[1]
+        out = [_local(ch, last, ctx, self) for ch, _, _ in cands]
+        self.bases[key] = (cands, out)
+        return out
+
+    def row(self, before: list[_Cand], cand: _Cand, linked: bool) -> list[float]:
+        """log P(cand | c) for each c in ``before``; -inf where a dropped pair between
+        them would have been readable (so the decoder could not have dropped it)."""
+        key = (id(before), cand, linked)
+        entry = self.rows.get(key)
+        if entry is not None and entry[0] is before:
+            return entry[1]
+        ch, lead, _ = cand
+        by_code = _gbk_table()[0]
+        cache = self.pair_cache
+        # logp(pch, ch) for every pch, with what depends on ch alone worked out once:
+        # most pairs here were never asked for, and have no evidence
+        p_ch = _W_UNIGRAM * self.unigram(ch)
+        open_ch = ch not in _NO_EVIDENCE
+        folded_ch = _fold(ch)
+        simple_ch = _simple(ch)
+        out: list[float] = []
+        for pch, _, ptrail in before:
+            if linked and (ptrail << 8 | lead) in by_code:
+                out.append(-math.inf)
+                continue
+            pair = pch + ch
+            lp = cache.get(pair)
+            if lp is None:
+                p = p_ch
+                if open_ch and pch and pch not in _NO_EVIDENCE:
+                    fa = _FOLDED.get(pch, pch)
+                    ca = self.unigrams.get(fa, 0)
+                    if ca:
+                        p += _W_DOC * self.bigrams.get(fa + folded_ch, 0) / ca
+                    if _simple(pch) + simple_ch in self._general:
+                        p += _W_GENERAL * _P_GENERAL
+                lp = cache[pair] = math.log(p)
+            out.append(lp)
+        self.rows[key] = (before, out)
+        return out
 
     def count(self, ch: str) -> int:
         return self.unigrams.get(_fold(ch), 0)
@@ -267,12 +335,19 @@ class _Evidence:
         found = self.pair_cache.get(key)
         if found is not None:
             return found
-        p = _W_UNIGRAM * self.unigram(b)
+        # the helpers (count, _fold, _simple) inlined: a solve asks for thousands of pairs
+        uni = self._uni.get(b)
+        if uni is None:
+            uni = self.unigram(b)
+        p = _W_UNIGRAM * uni
         if a and a not in _NO_EVIDENCE and b not in _NO_EVIDENCE:
-            ca = self.count(a)
+            fa = _FOLDED.get(a, a)
+            ca = self.unigrams.get(fa, 0)
             if ca:
-                p += _W_DOC * self.bigrams.get(_fold(a) + _fold(b), 0) / ca
-            if _simple(a) + _simple(b) in _general().pairs:
+                p += _W_DOC * self.bigrams.get(fa + _FOLDED.get(b, b), 0) / ca
+            sa = _SIMPLE.get(a)
+            sb = _SIMPLE.get(b)
+            if (sa if sa is not None else _simple(a)) + (sb if sb is not None else _simple(b)) in self._general:
                 p += _W_GENERAL * _P_GENERAL
         found = self.pair_cache[key] = math.log(p)
         return found
@@ -290,7 +365,7 @@ def _document_evidence(text: str, runs: list[tuple[int, int]]) -> _Evidence:
     parts.append(text[pos:])
     intact = "".join(parts)
     annotated = Counter(m.group(1) for m in re.finditer(f"([{CJK}])" + _ANNOT_RE.pattern, intact))
-    folded = _ANNOT_RE.sub("", intact).translate(_FOLD_TABLE)
+    folded = _fold_text(_ANNOT_RE.sub("", intact))
     unigrams = Counter(folded)
     bigrams = Counter(map(str.__add__, folded, folded[1:]))
     # "Always annotated" is only evidence where the document annotates systematically.
@@ -616,34 +691,25 @@ def _viterbi(
     next) must be one the decoder could not read.
     """
     n = len(pruned)
-    cache = ev.pair_cache  # inlined look-ups: this is the innermost loop of the repair
-    by_code = _gbk_table()[0]
     layers: list[list[tuple[float, int]]] = []
+    scores: list[float] = []
     for k, cands in enumerate(pruned):
-        last = k == n - 1
+        bases = ev.local(cands, k == n - 1, ctx)
         linked = (k - 1) in gaps
         layer: list[tuple[float, int]] = []
-        for ch, lead, _trail in cands:
-            if forbid is not None and forbid[0] == k and forbid[1] == ch:
+        for ci, cand in enumerate(cands):
+            if forbid is not None and forbid[0] == k and forbid[1] == cand[0]:
                 layer.append((-math.inf, -1))
                 continue
-            base = _local(ch, last, ctx, ev)
             if k == 0:
-                layer.append((base + ev.logp(ctx.left, ch), -1))
+                layer.append((bases[ci] + ev.logp(ctx.left, cand[0]), -1))
                 continue
-            top = (-math.inf, -1)
-            for pi, (score, _) in enumerate(layers[k - 1]):
-                if score == -math.inf:
-                    continue
-                pch, _plead, ptrail = pruned[k - 1][pi]
-                if linked and (ptrail << 8 | lead) in by_code:
-                    continue
-                lp = cache.get(pch + ch)
-                s = score + (lp if lp is not None else ev.logp(pch, ch))
-                if s > top[0]:
-                    top = (s, pi)
-            layer.append((base + top[0], top[1]))
+            # the first best predecessor, as a scan keeping only strict improvements finds
+            sums = list(map(add, scores, ev.row(pruned[k - 1], cand, linked)))
+            top = max(sums, default=-math.inf)
+            layer.append((bases[ci] + top, -1) if top == -math.inf else (bases[ci] + top, sums.index(top)))
         layers.append(layer)
+        scores = [s for s, _ in layer]
     finals = [s + ev.logp(pruned[-1][ci][0], ctx.right) for ci, (s, _) in enumerate(layers[-1])]
     end_ci = max(range(len(finals)), key=finals.__getitem__)
     total = finals[end_ci]
@@ -868,7 +934,7 @@ def repair_mojibake(ms: MappedText, log: RepairLog) -> MappedText:
     characters could not be told and became :data:`UNRECOVERABLE`; the map stays exact.
     """
     text = ms.text
-    starts = [i for i, ch in enumerate(text) if ch in _MARKERS and i + 1 < len(text) and ord(text[i + 1]) > 0x20]
+    starts = [m.start() for m in _START_RE.finditer(text)]
     if not starts:
         return ms
     candidates = [(i, hs) for i in starts if (hs := _hypotheses(text, i))]
