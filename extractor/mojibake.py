@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import math
 import re
-from bisect import bisect_left, insort
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -193,8 +192,9 @@ class _Evidence:
         self._back: dict[str, float] = {}
         self._after: dict[str, frozenset[str]] = {}
         self._before: dict[str, frozenset[str]] = {}
-        self._keys: list[str] = []  # sorted bigrams, and each reversed, for prefix look-ups
-        self._reversed: list[str] = []
+        # the bigrams by first and by second character: the other one, in no order
+        self._next: dict[str, list[str]] | None = None
+        self._previous: dict[str, list[str]] | None = None
         # per-document caches keyed by the id of an interned candidate list (each entry
         # keeps its list alive, so the id cannot be reused while the entry exists)
         self.pruned: dict[tuple[int, bool, str | None, str, str], tuple[list[_Cand], list[_Cand]]] = {}
@@ -203,6 +203,8 @@ class _Evidence:
         # log P(candidate | each of a previous slot's candidates), by that slot's list, the
         # candidate and whether a dropped pair links the two (-inf where it cannot)
         self.rows: dict[tuple[int, _Cand, bool], tuple[list[_Cand], list[float]]] = {}
+        self._preceding: dict[str, tuple[frozenset[str], frozenset[str]]] = {}
+        self.matched: dict[tuple[int, str, str], tuple[_Cands, set[int]]] = {}
 
     def learn(self, texts: Iterable[str]) -> None:
         """Read ``texts`` too (repairs the caller is confident about), in place.
@@ -219,10 +221,10 @@ class _Evidence:
             new_pairs.update(p for p in pairs if p not in self.bigrams)
             self.bigrams.update(pairs)
         for key in new_pairs:
-            if self._keys:
-                insort(self._keys, key)
-            if self._reversed:
-                insort(self._reversed, key[::-1])
+            if self._next is not None:
+                self._next.setdefault(key[0], []).append(key[1])
+            if self._previous is not None:
+                self._previous.setdefault(key[1], []).append(key[0])
             self._after.pop(key[0], None)
             self._before.pop(key[1], None)
         self._total = sum(self.unigrams.values()) + 0.5 * _VOCABULARY
@@ -232,6 +234,8 @@ class _Evidence:
         self.pruned.clear()
         self.bases.clear()
         self.rows.clear()
+        self._preceding.clear()
+        self.matched.clear()
 
     def local(self, cands: list[_Cand], last: bool, ctx: _Context) -> list[float]:
         """:func:`_local` of each candidate, worked out once per list and annotation."""
@@ -253,32 +257,56 @@ class _Evidence:
             return entry[1]
         ch, lead, _ = cand
         by_code = _gbk_table()[0]
-        cache = self.pair_cache
-        # logp(pch, ch) for every pch, with what depends on ch alone worked out once:
-        # most pairs here were never asked for, and have no evidence
-        p_ch = _W_UNIGRAM * self.unigram(ch)
-        open_ch = ch not in _NO_EVIDENCE
-        folded_ch = _fold(ch)
-        simple_ch = _simple(ch)
+        # Most pairs here have no evidence at all, and logp gives them backoff(ch): tell
+        # them apart by what precedes ch in the document and in the word list.
+        back = self.backoff(ch)
+        seen, general = self.preceding(ch)
         out: list[float] = []
         for pch, _, ptrail in before:
             if linked and (ptrail << 8 | lead) in by_code:
                 out.append(-math.inf)
-                continue
-            pair = pch + ch
-            lp = cache.get(pair)
-            if lp is None:
-                p = p_ch
-                if open_ch and pch and pch not in _NO_EVIDENCE:
-                    fa = _FOLDED.get(pch, pch)
-                    ca = self.unigrams.get(fa, 0)
-                    if ca:
-                        p += _W_DOC * self.bigrams.get(fa + folded_ch, 0) / ca
-                    if _simple(pch) + simple_ch in self._general:
-                        p += _W_GENERAL * _P_GENERAL
-                lp = cache[pair] = math.log(p)
-            out.append(lp)
+            elif pch not in _NO_EVIDENCE and (_FOLDED.get(pch, pch) in seen or _simple(pch) in general):
+                lp = self.pair_cache.get(pch + ch)
+                out.append(lp if lp is not None else self.logp(pch, ch))
+            else:
+                out.append(back)
         self.rows[key] = (before, out)
+        return out
+
+    def preceding(self, b: str) -> tuple[frozenset[str], frozenset[str]]:
+        """The (folded) characters before ``b`` in the intact text, and the (simplified)
+        ones before it in the word list: outside them, logp(a, b) is backoff(b)."""
+        found = self._preceding.get(b)
+        if found is None:
+            if not b or b in _NO_EVIDENCE:
+                found = (frozenset(), frozenset())
+            else:
+                seen = self._neighbours(self._previous_index(), _fold(b))
+                found = (seen, _general().before.get(_simple(b), frozenset()))
+            self._preceding[b] = found
+        return found
+
+    def matching(self, cands: _Cands, what: str, ch: str) -> set[int]:
+        """Positions in ``cands`` of the characters the document uses ("used"), annotates
+        ("annotated"), or it or the word list puts after or before ``ch``.
+
+        The same slot meets the same neighbour in many readings of a run. The sets are
+        shared: callers must not change them.
+        """
+        key = (id(cands), what, ch)
+        entry = self.matched.get(key)
+        if entry is not None and entry[0] is cands:
+            return entry[1]
+        folded, simple = cands.by_char()
+        if what == "after":
+            out = _matching(folded, self.after(ch)) | _matching(simple, _general().after.get(_simple(ch), ()))
+        elif what == "before":
+            out = _matching(folded, self.before(ch)) | _matching(simple, _general().before.get(_simple(ch), ()))
+        elif what == "used":
+            out = _matching(folded, self.unigrams.keys())
+        else:
+            out = _matching(folded, self.annotated)
+        self.matched[key] = (cands, out)
         return out
 
     def count(self, ch: str) -> int:
@@ -301,25 +329,35 @@ class _Evidence:
         """Characters that follow ``a`` somewhere in the intact text (width-folded)."""
         found = self._after.get(a)
         if found is None:
-            if not self._keys:
-                self._keys = sorted(self.bigrams)
-            found = self._after[a] = self._neighbours(self._keys, _fold(a))
+            found = self._after[a] = self._neighbours(self._next_index(), _fold(a))
         return found
 
     def before(self, b: str) -> frozenset[str]:
         """Characters that precede ``b`` somewhere in the intact text (width-folded)."""
         found = self._before.get(b)
         if found is None:
-            if not self._reversed:
-                self._reversed = sorted(k[::-1] for k in self.bigrams)
-            found = self._before[b] = self._neighbours(self._reversed, _fold(b))
+            found = self._before[b] = self._neighbours(self._previous_index(), _fold(b))
         return found
 
+    def _next_index(self) -> dict[str, list[str]]:
+        if self._next is None:
+            self._next = {}
+            for k in self.bigrams:
+                self._next.setdefault(k[0], []).append(k[1])
+        return self._next
+
+    def _previous_index(self) -> dict[str, list[str]]:
+        if self._previous is None:
+            self._previous = {}
+            for k in self.bigrams:
+                self._previous.setdefault(k[1], []).append(k[0])
+        return self._previous
+
     @staticmethod
-    def _neighbours(keys: list[str], first: str) -> frozenset[str]:
-        lo = bisect_left(keys, first)
-        hi = bisect_left(keys, first + "\U0010ffff")
-        return frozenset(k[1] for k in keys[lo:hi])
+    def _neighbours(index: dict[str, list[str]], first: str) -> frozenset[str]:
+        # built in sorted order, as a prefix scan of the sorted bigrams did (which stopped
+        # short of U+10FFFF), so sets of equal content also iterate alike
+        return frozenset(sorted(ch for ch in index.get(first, ()) if ch != "\U0010ffff"))
 
     def supported(self, a: str, b: str) -> bool:
         """Whether anything beyond character frequency backs "ab"."""
@@ -613,18 +651,17 @@ def _scored(
     neighbour pairs with; they all score the same, returned once as the second value.
     Only the rest (a handful) are worked out one by one.
     """
-    folded, simple = cands.by_char()
     after: set[int] = set()
     before: set[int] = set()
     if lnb and lnb not in _NO_EVIDENCE:
-        after = _matching(folded, ev.after(lnb)) | _matching(simple, _general().after.get(_simple(lnb), ()))
+        after = ev.matching(cands, "after", lnb)
     if rnb:
-        before = _matching(folded, ev.before(rnb)) | _matching(simple, _general().before.get(_simple(rnb), ()))
-    interesting = _matching(folded, ev.unigrams.keys()) | after | before
+        before = ev.matching(cands, "before", rnb)
+    interesting = ev.matching(cands, "used", "") | after | before
     if last and ctx.annotation is not None:
         interesting |= cands.reading(ctx.annotation)
     if ev.annotated:
-        interesting |= _matching(folded, ev.annotated)
+        interesting |= ev.matching(cands, "annotated", "")
     right = ev.backoff(rnb) if rnb else 0.0
     scores = {}
     for ci in interesting:
