@@ -580,7 +580,10 @@ def _slots(h: _Hypothesis, left: str, ev: _Evidence) -> list[_Slot] | None:
                 return None
             found.append(_Cands([(ch, a.value, b.value)]))
         elif a.value is not None or b.value is not None or (k == 0 and h.lead_choices is not None):
-            found.append(_candidates(a.value, b.value, h.lead_choices if k == 0 else None))
+            possible = _candidates(a.value, b.value, h.lead_choices if k == 0 else None)
+            if not possible:
+                return None  # the stray pinyin rules out every lead byte this trail byte allows
+            found.append(possible)
         else:
             found.append(None)  # both bytes invisible: only the neighbours can say
     def known(k: int) -> str:

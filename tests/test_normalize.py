@@ -182,6 +182,15 @@ def test_mojibake_without_evidence_is_marked_unrecoverable() -> None:
     assert any(r.kind == "mojibake_unrecoverable" and UNRECOVERABLE in r.after for r in clean.repairs)
 
 
+def test_a_run_whose_stray_pinyin_rules_out_every_lead_byte_is_no_reading() -> None:
+    # "?h" followed by characters: the letter cannot be the trail of any lead byte the
+    # reading allows; that hypothesis has no reading (it used to end in a ValueError).
+    for text in ("?h海洋與?", "本年度?h海洋與?工作。"):
+        clean = clean_text(text)
+        assert "海洋与" in clean.text
+        assert all(0 <= a <= b <= len(text) for a, b in zip(clean.starts, clean.ends, strict=True))
+
+
 def test_real_question_marks_are_left_alone() -> None:
     text = "是否收费?否。如何申请?请登录网站查询。问:能否公开?答:可以。"
     clean = clean_text(text)
