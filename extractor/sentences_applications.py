@@ -7,7 +7,7 @@ administrative review, litigation and complaints over disclosure with their outc
 
 from __future__ import annotations
 
-import re
+import regex
 
 from .sentences_common import FILL, NUM, Collector, Rule, emit_simple, parse_number, units
 
@@ -29,13 +29,13 @@ __all__ = [
 
 # What may stand between ``收到/受理`` and ``申请``: the disclosure words, or a few neutral ones.
 # ``受理行政许可申请``, ``收到行政复议申请`` and ``受理来信来访申请`` are other kinds of request.
-_APP_GAP_OK = re.compile(r"(?:各类|有关|相关|关于|的|了|依|本机关|本单位|群众|公民|法人|和其他组织|、)*")
+_APP_GAP_OK = regex.compile(r"(?:各类|有关|相关|关于|的|了|依|本机关|本单位|群众|公民|法人|和其他组织|、)*")
 
 
-_OTHER_REQUEST = re.compile(r"复议|诉讼|举报|投诉|信访|申诉")
+_OTHER_REQUEST = regex.compile(r"复议|诉讼|举报|投诉|信访|申诉")
 
 
-def _reject_gap(c: Collector, m: re.Match[str]) -> bool:
+def _reject_gap(c: Collector, m: regex.Match[str]) -> bool:
     gap = m.groupdict().get("gap") or ""
     if "公开" in gap and not _OTHER_REQUEST.search(gap):
         return False
@@ -143,18 +143,18 @@ _OUTCOME_LABELS: tuple[tuple[str, str], ...] = (
 _OUTCOME_TAIL = (
     r"[”\"」]?(?:的)?(?:政府信息)?(?:答复)?(?:类)?(?:数量|件数|总数|数)?[”\"」]?" + FILL + NUM + _APP_UNITS_OPT
 )
-_OUTCOME = re.compile(
+_OUTCOME = regex.compile(
     r"[“\"「]?(?:" + "|".join(f"(?P<{n}>{rx})" for n, rx in _OUTCOME_LABELS) + r")" + _OUTCOME_TAIL
 )
 # A quoted label of any wording followed by its figure: ``“非政府信息、…的信息”3件``.
-_QUOTED_OUTCOME = re.compile(r"[“\"「](?P<label>[^”\"」\n]{2,40})[”\"」]" + FILL + NUM + _APP_UNITS)
-_OUTCOME_CLASSIFY: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (n, re.compile(rx.replace("(?<![不未])", ""))) for n, rx in _OUTCOME_LABELS
+_QUOTED_OUTCOME = regex.compile(r"[“\"「](?P<label>[^”\"」\n]{2,40})[”\"」]" + FILL + NUM + _APP_UNITS)
+_OUTCOME_CLASSIFY: tuple[tuple[str, regex.Pattern[str]], ...] = tuple(
+    (n, regex.compile(rx.replace("(?<![不未])", ""))) for n, rx in _OUTCOME_LABELS
 )
 
 
-_QUOTED_ALREADY_PUBLIC = re.compile(r"已(?:经)?主动公开")
-_REFUSAL = re.compile(r"不(?:予|同意)")
+_QUOTED_ALREADY_PUBLIC = regex.compile(r"已(?:经)?主动公开")
+_REFUSAL = regex.compile(r"不(?:予|同意)")
 
 
 def _about_applications(c: Collector, pos: int) -> bool:
@@ -191,7 +191,7 @@ def rule_outcomes(c: Collector) -> None:
 
 # ``按时办结``/``延期办结`` also describe administrative licensing, so they are only read in a
 # sentence about applications.
-_COMPLETED_TIMING = re.compile(
+_COMPLETED_TIMING = regex.compile(
     r"(?P<kind>按时|按期|如期|在法定期限内|延期)办结(?:申请)?(?:数)?" + FILL + NUM + r"\s*(?P<unit>件|条)"
 )
 
@@ -212,7 +212,7 @@ _DENIED_REASONS: tuple[tuple[str, str], ...] = (
     ("security_stability", r"危及国家安全、?公共安全、?经济安全(?:和|、)?社会稳定"),
     ("other_law", r"法律法规规定的其他情形"),
 )
-_DENIED_REASON = re.compile(
+_DENIED_REASON = regex.compile(
     r"(?:" + "|".join(f"(?P<{n}>{rx})" for n, rx in _DENIED_REASONS) + r")(?:的)?" + FILL + NUM + _APP_UNITS
 )
 
@@ -230,7 +230,7 @@ def rule_denied_reasons(c: Collector) -> None:
 # ---------------------------------------------------------------------------------------
 
 # ``未收到政府信息公开申请``, ``无政府信息公开申请``, ``未发生…依申请公开政府信息情况``.
-_ZERO_APPLICATIONS = re.compile(
+_ZERO_APPLICATIONS = regex.compile(
     r"(?<!尚)(?:未|没有)(?:收到|接到|受理|接受)(?:过)?(?:任何)?[^,，。;；\d]{0,8}?信息公开(?:的)?申请"
     r"|无(?:任何)?(?:政府)?信息公开申请"
     r"|(?:未|没有)发生[^,，。;；\d]{0,10}?依申请公开"
@@ -239,21 +239,21 @@ _ZERO_APPLICATIONS = re.compile(
 
 # A negation, then (within the same clause, with no figure in between) the names of the
 # remedies it denies: ``未发生因政府信息公开申请行政复议、提起行政诉讼的案件``.
-_NEGATION = re.compile(
+_NEGATION = regex.compile(
     r"(?<!尚)(?:未发生|没有发生|未出现|没有出现|未存在|不存在|未有|没有|未收到|没有收到|未接到|未接受|未受理|无)"
 )
-_NOT_A_DENIAL = re.compile(r"正当理由|法定|需|须")
-_OUTCOME_DENIAL = re.compile(r"(?:案件)?(?:被纠错|被撤销|败诉)")
+_NOT_A_DENIAL = regex.compile(r"正当理由|法定|需|须")
+_OUTCOME_DENIAL = regex.compile(r"(?:案件)?(?:被纠错|被撤销|败诉)")
 # The denial reaches to the end of its clause; a figure also ends it (``无…2件`` is a count).
-_CLAUSE_STOP = re.compile(r"[,，。;；!！?？\n\d]")
-_REMEDIES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("review.total", re.compile(r"(?:行政)?复议")),
-    ("litigation.total", re.compile(r"(?:行政)?诉讼")),
-    ("complaints.total", re.compile(r"(?:申诉|举报|投诉)(?!类)")),
+_CLAUSE_STOP = regex.compile(r"[,，。;；!！?？\n\d]")
+_REMEDIES: tuple[tuple[str, regex.Pattern[str]], ...] = (
+    ("review.total", regex.compile(r"(?:行政)?复议")),
+    ("litigation.total", regex.compile(r"(?:行政)?诉讼")),
+    ("complaints.total", regex.compile(r"(?:申诉|举报|投诉)(?!类)")),
 )
 
 
-_DISCLOSURE_WORDS = re.compile(r"信息公开|依申请公开|公开申请")
+_DISCLOSURE_WORDS = regex.compile(r"信息公开|依申请公开|公开申请")
 
 
 def _about_disclosure(c: Collector, pos: int) -> bool:
@@ -304,10 +304,10 @@ def rule_zero_applications(c: Collector) -> None:
 
 _CASE_UNITS = r"\s*(?P<unit>件|起|宗|个|例)"
 # ``行政复议1件涉及征地拆迁`` describes part of the cases by subject, not the count.
-_NOT_A_COUNT_AFTER = re.compile(r"^\s*(?:涉及|中|里|是|为|属于)")
+_NOT_A_COUNT_AFTER = regex.compile(r"^\s*(?:涉及|中|里|是|为|属于)")
 
 
-def _reject_remedy_count(c: Collector, m: re.Match[str]) -> bool:
+def _reject_remedy_count(c: Collector, m: regex.Match[str]) -> bool:
     return bool(_NOT_A_COUNT_AFTER.match(c.text[m.end() : m.end() + 4])) or not _about_disclosure(c, m.start())
 
 
@@ -336,11 +336,11 @@ _OUTCOME_WORDS = (
     r"维持(?:具体行政行为|原行政行为|原具体行政行为)?|驳回(?:原告)?(?:诉讼请求|起诉)?"
     r"|被依法纠错|被纠错|纠错|纠正|撤销|确认违法|其他结果|其他情形|其他|尚未审结|未审结"
 )
-_REMEDY_OUTCOME_BEFORE = re.compile(
+_REMEDY_OUTCOME_BEFORE = regex.compile(
     r"(?:结果)?(?P<lab>" + _OUTCOME_WORDS + r")(?:的)?" + FILL + NUM + _CASE_UNITS
 )
-_REMEDY_OUTCOME_AFTER = re.compile(NUM + _CASE_UNITS + r"\s*(?:被)?(?P<lab>" + _OUTCOME_WORDS + r")")
-_REMEDY_CONTEXT = re.compile(r"(?P<review>复议)|(?P<litigation>诉讼|起诉)|(?P<complaints>举报|投诉|申诉)")
+_REMEDY_OUTCOME_AFTER = regex.compile(NUM + _CASE_UNITS + r"\s*(?:被)?(?P<lab>" + _OUTCOME_WORDS + r")")
+_REMEDY_CONTEXT = regex.compile(r"(?P<review>复议)|(?P<litigation>诉讼|起诉)|(?P<complaints>举报|投诉|申诉)")
 
 
 def _outcome_key(label: str) -> str:

@@ -9,9 +9,10 @@ owns the text, its sentence boundaries and the candidates found so far, the gene
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Callable
+
+import regex
 
 from .document import Candidate
 
@@ -44,8 +45,8 @@ FILL = r"\s*[:：]?\s*(?:共计|合计|总计|共有|共|计|为|达|有)?\s*"
 NO_UNIT_END = r"(?=\s*(?:[,，;；。、)）]|$))"
 
 # Approximate figures are not stated values (``5500余条``, ``近千``, ``约200条``).
-_APPROX_BEFORE = re.compile(r"(?:近|约|逾|超过|超|大约|将近|多达|接近|不少于|不低于)\s*(?:共|计)?\s*$")
-_APPROX_AFTER = re.compile(
+_APPROX_BEFORE = regex.compile(r"(?:近|约|逾|超过|超|大约|将近|多达|接近|不少于|不低于)\s*(?:共|计)?\s*$")
+_APPROX_AFTER = regex.compile(
     r"^\s*(?:余|多|来|左右|以上)|^\s*(?:条|件|篇|个|次|人次|名|份|元|万元|场|期|项)\s*(?:左右|以上|之多)"
 )
 
@@ -53,7 +54,7 @@ _APPROX_AFTER = re.compile(
 # line wraps the normalizer left in place; a blank line or a numbered heading still is. A
 # blank line between a figure and its unit (``科教文体卫生类信息9\n\n条``) is a broken page,
 # not a paragraph: no paragraph starts with a unit.
-_SENT_BOUNDARY = re.compile(
+_SENT_BOUNDARY = regex.compile(
     r"[。！？!?]"
     r"|(?<!\d)\n\s*\n|\d\n\s*\n(?!\s*[条件篇个次名份元万项期场人,，、;；%])"
     r"|\n(?=\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]))"
@@ -61,9 +62,9 @@ _SENT_BOUNDARY = re.compile(
 
 # ``历年累计`` / ``已累计`` / ``截至…累计`` mark a running total over the years. ``全年累计``,
 # ``2017年累计`` and ``年度内累计`` are this year's figure, hence the look-behind.
-CUMULATIVE = re.compile(r"历年(?:来)?累计|累计至今|(?<![年度内月日期周])累计")
+CUMULATIVE = regex.compile(r"历年(?:来)?累计|累计至今|(?<![年度内月日期周])累计")
 
-_QUALIFIED_SUBTOTAL = re.compile(r"其中")
+_QUALIFIED_SUBTOTAL = regex.compile(r"其中")
 
 
 def parse_number(s: str) -> int | float:
@@ -172,12 +173,12 @@ class Rule:
         *,
         subtotal_guard: bool = False,
         cumulative: bool = True,
-        scale: Callable[[re.Match[str]], float] | None = None,
-        reject: Callable[[Collector, re.Match[str]], bool] | None = None,
+        scale: Callable[[regex.Match[str]], float] | None = None,
+        reject: Callable[[Collector, regex.Match[str]], bool] | None = None,
     ) -> None:
         self.path = path
         self.name = name
-        self.pattern = re.compile(pattern)
+        self.pattern = regex.compile(pattern)
         self.subtotal_guard = subtotal_guard
         self.cumulative = cumulative
         self.scale = scale
@@ -214,7 +215,7 @@ def units(*units: str, optional: bool = False) -> str:
 
 # After ``主动公开政府信息137条`` the same sentence often adds ``历年累计574条``: that bare
 # figure is the cumulative value of the same field.
-_TRAILING_CUM = re.compile(
+_TRAILING_CUM = regex.compile(
     r"[^。]*?[,，;；)）]\s*历年(?:来)?累计(?:金额)?\s*(?:共计|共|为|达)?\s*[:：]?\s*"
     + NUM
     + r"(?:\s*(?P<unit>条|件|篇|份|元|万元|次|人次|个)|"
@@ -223,8 +224,8 @@ _TRAILING_CUM = re.compile(
 )
 
 
-_DIGIT = re.compile(r"\d")
-_PARENTHESISED = re.compile(r"[(（][^)）]*[)）]")
+_DIGIT = regex.compile(r"\d")
+_PARENTHESISED = regex.compile(r"[(（][^)）]*[)）]")
 
 
 def trailing_cumulative(c: Collector, path: str, pos: int, origin_unit: str | None) -> None:
@@ -250,7 +251,7 @@ def trailing_cumulative(c: Collector, path: str, pos: int, origin_unit: str | No
     c.add("cumulative." + path, value, "trailing_cumulative", s, e)
 
 
-def emit_simple(c: Collector, m: re.Match[str], path: str, rule: str, *, cumulative: bool = True) -> None:
+def emit_simple(c: Collector, m: regex.Match[str], path: str, rule: str, *, cumulative: bool = True) -> None:
     """Emit the ``num`` group of ``m`` under ``path`` with the guards every rule shares:
     table lines and approximate figures are skipped, and an earlier ``累计`` in the sentence
     moves the figure to ``cumulative.<path>`` (unless ``cumulative`` is false)."""

@@ -9,7 +9,7 @@ Requests for disclosure and the reviews and suits they lead to are in
 
 from __future__ import annotations
 
-import re
+import regex
 
 from .sentences_common import (
     CUMULATIVE,
@@ -44,7 +44,7 @@ __all__ = [
 
 # ``主动公开(各类)(政府)信息(数)…N条``. The object must end in 信息/文件 so that headings such
 # as ``主动公开政府信息情况`` or ``主动公开目录`` never reach a number.
-_PROACTIVE = re.compile(
+_PROACTIVE = regex.compile(
     r"主动公开(?:了)?(?P<obj>[^,，。;；:：()（）\d\s“”\"]{0,10}?(?:信息|文件))(?:数量|总数|总量|数)?"
     + FILL
     + NUM
@@ -53,22 +53,22 @@ _PROACTIVE = re.compile(
 
 # What a ``通过…`` in front of the figure names. One named channel makes the figure that
 # channel's count; several channels (``通过网站、微博等``) still describe the total.
-_VIA = re.compile(r"通过(?P<via>[^,，。;；]{0,25}?)(?:等)?(?:渠道|方式|形式|平台|载体)?\s*$")
-_CHANNELS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("website", re.compile(r"网站|门户网|政务网|网页")),
-    ("weibo", re.compile(r"微博")),
-    ("wechat", re.compile(r"微信|公众号")),
-    ("gazette", re.compile(r"公报")),
+_VIA = regex.compile(r"通过(?P<via>[^,，。;；]{0,25}?)(?:等)?(?:渠道|方式|形式|平台|载体)?\s*$")
+_CHANNELS: tuple[tuple[str, regex.Pattern[str]], ...] = (
+    ("website", regex.compile(r"网站|门户网|政务网|网页")),
+    ("weibo", regex.compile(r"微博")),
+    ("wechat", regex.compile(r"微信|公众号")),
+    ("gazette", regex.compile(r"公报")),
 )
-_OTHER_MEDIA = re.compile(
+_OTHER_MEDIA = regex.compile(
     r"公开栏|长廊|宣传栏|电子屏|显示屏|广播|电视|报刊|报纸|客户端|APP|app|触摸屏|触模屏|短信|查阅"
 )
 # ``刊出…主动公开信息46条``: the figure counts what one medium carried, not the year's total.
-_CARRIER_VERB = re.compile(r"刊出|刊登|刊发|张贴|报送|送交|移交|接收|转载|推送|播出|发布于")
+_CARRIER_VERB = regex.compile(r"刊出|刊登|刊发|张贴|报送|送交|移交|接收|转载|推送|播出|发布于")
 
 
 # ``其中通过门户网站公开9876条``: a channel's count, with or without 主动.
-_CHANNEL_VIA = re.compile(
+_CHANNEL_VIA = regex.compile(
     r"通过(?P<via>[^,，。;；:：\d]{1,20}?)(?:主动)?公开(?:了)?(?:各类)?(?:政府)?(?:信息|文件)?(?:数)?"
     + FILL
     + NUM
@@ -135,7 +135,7 @@ _CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
 )
 # A category needs 类 or 信息 after its label: ``行政许可6项`` (a list of powers) and
 # ``重大项目进展情况表11篇`` are not category counts.
-_CATEGORY = re.compile(
+_CATEGORY = regex.compile(
     r"(?P<label>"
     + "|".join(f"(?P<{name}>{rx})" for name, rx in _CATEGORY_LABELS)
     + r")(?:类信息|类|信息)(?:类)?"
@@ -143,7 +143,7 @@ _CATEGORY = re.compile(
     + NUM
     + r"\s*(?P<unit>条|件|篇)"
 )
-_CATEGORY_OTHER = re.compile(r"其他类(?!型)(?:信息)?" + FILL + NUM + r"\s*(?P<unit>条|件|篇)")
+_CATEGORY_OTHER = regex.compile(r"其他类(?!型)(?:信息)?" + FILL + NUM + r"\s*(?P<unit>条|件|篇)")
 
 
 def rule_categories(c: Collector) -> None:
@@ -159,22 +159,22 @@ def rule_categories(c: Collector) -> None:
 # ---------------------------------------------------------------------------------------
 
 # Fees are recorded in 元 and the special budget in 万元, whichever unit the prose prints.
-def _unit_scale_yuan(m: re.Match[str]) -> float:
+def _unit_scale_yuan(m: regex.Match[str]) -> float:
     return 10000.0 if m.group("unit") == "万元" else 1.0
 
 
-def _unit_scale_wan(m: re.Match[str]) -> float:
+def _unit_scale_wan(m: regex.Match[str]) -> float:
     return 1 / 10000 if m.group("unit") == "元" else 1.0
 
 
-_FEE_ZERO = re.compile(
+_FEE_ZERO = regex.compile(
     r"(?:未|没有|不|免)收(?!到)(?:取)?(?:过)?(?:任何)?(?:[^,，。;；\d]{0,20}?)(?:费用|费)"
     r"|未收费|(?:无|没有)(?:任何)?收费"
     r"|收费(?:及|和)?(?:减免)?(?:情况)?\s*[:：]\s*无"
 )
 
 
-_FEE_SUBJECT = re.compile(r"信息公开|申请|查询|检索|复制|信息处理费")
+_FEE_SUBJECT = regex.compile(r"信息公开|申请|查询|检索|复制|信息处理费")
 
 
 def rule_fees(c: Collector) -> None:
@@ -221,7 +221,7 @@ FEE_RULES: tuple[Rule, ...] = (
     ),
 )
 
-_BUDGET_ZERO = re.compile(
+_BUDGET_ZERO = regex.compile(
     r"(?:无|没有|未(?:安排|设立|列支|投入)?)[^,，。;；\d]{0,12}?专项(?:工作)?经费|专项(?:工作)?经费\s*[:：]\s*无"
 )
 
@@ -297,7 +297,7 @@ GAZETTE_RULES: tuple[Rule, ...] = (
 )
 
 # Deposits with the 档案馆/图书馆/查阅场所, the legacy 向图书馆、档案馆等查阅场所报送信息数.
-_ARCHIVES = re.compile(
+_ARCHIVES = regex.compile(
     r"(?:档案馆|图书馆|查阅场所|查阅点|查阅中心|档案局)[^。;；]{0,30}?(?:报送|送交|移交|提供|接收|归档)"
     r"(?P<gap>[^。;；\d]{0,40}?)"
     + FILL
@@ -306,18 +306,18 @@ _ARCHIVES = re.compile(
 )
 # ``2345份纸质文件`` / ``纸质文件2345份``; Python's re cannot reuse a group name across an
 # alternation, so each order is its own pattern.
-_ARCHIVES_PAPER: tuple[re.Pattern[str], ...] = (
-    re.compile(NUM + r"\s*(?P<unit>份|件|条)\s*纸质(?:文件|材料|信息)"),
-    re.compile(r"纸质(?:文件|材料|信息)" + FILL + NUM + r"\s*(?P<unit>份|件|条)"),
+_ARCHIVES_PAPER: tuple[regex.Pattern[str], ...] = (
+    regex.compile(NUM + r"\s*(?P<unit>份|件|条)\s*纸质(?:文件|材料|信息)"),
+    regex.compile(r"纸质(?:文件|材料|信息)" + FILL + NUM + r"\s*(?P<unit>份|件|条)"),
 )
-_ARCHIVES_ELECTRONIC: tuple[re.Pattern[str], ...] = (
-    re.compile(NUM + r"\s*(?P<unit>份|件|条)\s*电子(?:文件|文档|信息)"),
-    re.compile(r"电子(?:文件|文档)" + FILL + NUM + r"\s*(?P<unit>份|件|条)"),
+_ARCHIVES_ELECTRONIC: tuple[regex.Pattern[str], ...] = (
+    regex.compile(NUM + r"\s*(?P<unit>份|件|条)\s*电子(?:文件|文档|信息)"),
+    regex.compile(r"电子(?:文件|文档)" + FILL + NUM + r"\s*(?P<unit>份|件|条)"),
 )
 
 
-_DEPOSIT_VERB = re.compile(r"接收|报送|送交|移交")
-_DEPOSIT_CONTEXT = re.compile(r"档案|图书馆|查阅|报送|送交|接收")
+_DEPOSIT_VERB = regex.compile(r"接收|报送|送交|移交")
+_DEPOSIT_CONTEXT = regex.compile(r"档案|图书馆|查阅|报送|送交|接收")
 
 
 def rule_archives(c: Collector) -> None:
@@ -349,7 +349,7 @@ def rule_archives(c: Collector) -> None:
         emit_simple(c, m, "archives.electronic", "archives_electronic")
 
 
-_VISITORS = re.compile(
+_VISITORS = regex.compile(
     r"(?:现场查阅|查阅(?:点|场所|中心)?(?:共)?(?:接待)?|接待(?:[^,，。;；\d]{0,12}?)查阅(?:群众|公众|人员)?)"
     r"(?:[^,，。;；\d]{0,6}?)"
     + FILL
@@ -385,24 +385,30 @@ _INTERPRETATION_RULES: tuple[Rule, ...] = (
         cumulative=False,
     ),
 )
-_INTERPRETATION_ZERO = re.compile(
+_INTERPRETATION_ZERO = regex.compile(
     r"未开展[^,，。;；\d]{0,6}?政策解读|政策解读(?:数量|情况|工作)?\s*[:：]\s*无(?![\w])|(?:无|没有|未发布|未制作)政策解读"
 )
-_HOT_TOPICS = re.compile(
+_HOT_TOPICS = regex.compile(
     r"回应(?:社会|公众)?(?:关注热点|关切热点|热点问题|重大舆情|关切|热点|舆情)(?:或重大舆情)?(?:问题)?(?:数)?"
     + FILL
     + NUM
     + r"\s*(?P<unit>次|个|条|件)"
 )
-_HOT_TOPICS_ZERO = re.compile(r"回应(?:社会|公众)?(?:关切|关注热点|热点|舆情)(?:问题)?(?:情况)?\s*[:：]\s*无(?![\w])")
-_BY_HEAD = re.compile(r"主要负责(?:同志|人)|主要领导")
-_PRESS = re.compile(r"新闻发布会(?:[^,，。;；\d]{0,4}?)" + FILL + NUM + r"\s*(?P<unit>场|次|期)")
-_PRESS_BEFORE = re.compile(
+_HOT_TOPICS_ZERO = regex.compile(
+    r"回应(?:社会|公众)?(?:关切|关注热点|热点|舆情)(?:问题)?(?:情况)?\s*[:：]\s*无(?![\w])"
+)
+_BY_HEAD = regex.compile(r"主要负责(?:同志|人)|主要领导")
+_PRESS = regex.compile(r"新闻发布会(?:[^,，。;；\d]{0,4}?)" + FILL + NUM + r"\s*(?P<unit>场|次|期)")
+_PRESS_BEFORE = regex.compile(
     r"(?:召开|举办|参加|组织)(?:了)?" + NUM + r"\s*(?P<unit>场|次)[^,，。;；\d]{0,10}?新闻发布会"
 )
-_PRESS_ZERO = re.compile(r"(?:未|没有)(?:召开|举办|参加)[^,，。;；\d]{0,8}?新闻发布会|新闻发布会\s*[:：]\s*无(?![\w])")
-_INTERVIEWS = re.compile(r"在线访谈(?:[^,，。;；\d]{0,4}?)" + FILL + NUM + r"\s*(?P<unit>场|次|期)")
-_INTERVIEWS_ZERO = re.compile(r"(?:未|没有)(?:开展|举办|组织)[^,，。;；\d]{0,8}?在线访谈|在线访谈\s*[:：]\s*无(?![\w])")
+_PRESS_ZERO = regex.compile(
+    r"(?:未|没有)(?:召开|举办|参加)[^,，。;；\d]{0,8}?新闻发布会|新闻发布会\s*[:：]\s*无(?![\w])"
+)
+_INTERVIEWS = regex.compile(r"在线访谈(?:[^,，。;；\d]{0,4}?)" + FILL + NUM + r"\s*(?P<unit>场|次|期)")
+_INTERVIEWS_ZERO = regex.compile(
+    r"(?:未|没有)(?:开展|举办|组织)[^,，。;；\d]{0,8}?在线访谈|在线访谈\s*[:：]\s*无(?![\w])"
+)
 
 
 def rule_responses(c: Collector) -> None:

@@ -8,7 +8,7 @@ the agency is chosen from the title and the signature found on the way.
 
 from __future__ import annotations
 
-import re
+import regex
 
 from .sentences_common import Collector
 
@@ -50,7 +50,7 @@ def _iso(y: int, m: int, d: int) -> str | None:
 # (``202012月31日``, a typo that still means 2020-12-31).
 _DATE = r"(?P<y{n}>(?:19|20)\d{{2}})\s*年?\s*(?P<m{n}>\d{{1,2}})\s*月\s*(?P<d{n}>\d{{1,2}})\s*日"
 _DATE_END = r"(?:(?P<y2>(?:19|20)\d{2})\s*年?\s*)?(?P<m2>\d{1,2})\s*月\s*(?P<d2>\d{1,2})\s*日"
-_PERIOD = re.compile(
+_PERIOD = regex.compile(
     r"(?:期限|时限|时间|日期|期间|区间|周期|统计数据|数据|统计)[^。\d]{0,10}?(?:自|从|为|是)?\s*"
     + _DATE.format(n=1)
     + r"\s*(?:起)?\s*(?:至|到|[-~～—–])\s*"
@@ -59,38 +59,38 @@ _PERIOD = re.compile(
 )
 # Used with ``match(text, line_start, line_end)``, which anchors at the line start by itself
 # (a ``^`` would only match at the very start of the text).
-_LINE_DATE = re.compile(
+_LINE_DATE = regex.compile(
     r"\s*(?:(?P<y>(?:19|20)\d{2})\s*年\s*(?P<m>\d{1,2})\s*月\s*(?P<d>\d{1,2})\s*日"
     r"|(?P<cy>[〇零○ＯO一二三四五六七八九]{4})\s*年\s*(?P<cm>[一二三四五六七八九十]{1,2})\s*月\s*(?P<cd>[一二三四五六七八九十]{1,3})\s*日)\s*$"
 )
-_POSTING_DATE = re.compile(
+_POSTING_DATE = regex.compile(
     r"(?:发布时间|发布日期|成文日期|印发日期|时间|日期)\s*[:：]\s*(?P<y>(?:19|20)\d{2})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})"
 )
-_SIGNATURE_NAME = re.compile(
+_SIGNATURE_NAME = regex.compile(
     rf"\s*(?P<name>[{_CJK}()（）]{{2,40}}?(?:人民政府|政府|办公室|办公厅|局|委员会|委|办事处|管委会|管理委员会|中心|厅))\s*$"
 )
 
-_PHONE = re.compile(
+_PHONE = regex.compile(
     r"(?:联系电话|咨询电话|服务电话|办公电话|电话号码|电话|联系方式|Tel|TEL|tel)(?:\s*[(（][^)）\d]{1,6}[)）])?\s*[:：]?\s*"
     rf"(?P<phone>(?:\d{{3,4}}\s*[{_DASHES}]\s*)?\d{{7,8}}(?!\d)|1[3-9]\d{{9}}(?!\d)|0\d{{9,11}}(?!\d))"
 )
-_EMAIL_LABELLED = re.compile(
+_EMAIL_LABELLED = regex.compile(
     r"(?:电子邮箱|电子信箱|电子邮件|邮箱|E-?mail|e-?mail|EMAIL)\s*[:：]?\s*"
     r"(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
 )
-_EMAIL_BARE = re.compile(r"(?<![A-Za-z0-9._%+-])(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
-_ADDRESS = re.compile(
+_EMAIL_BARE = regex.compile(r"(?<![A-Za-z0-9._%+-])(?P<email>[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)")
+_ADDRESS = regex.compile(
     r"(?:通讯地址|联系地址|办公地址|地址)\s*[:：]\s*"
     r"(?P<addr>(?:(?!\n\s*\n)[^,，;；)）。:：])+?)"
     r"(?=\s*(?:[,，;；)）。]|邮编|邮政编码|联系电话|电话|传真|电子邮箱|邮箱|$))"
 )
-_POSTCODE = re.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<pc>\d{6})(?!\d)")
-_URL = re.compile(
+_POSTCODE = regex.compile(r"(?:邮编|邮政编码)\s*[:：]?\s*(?P<pc>\d{6})(?!\d)")
+_URL = regex.compile(
     r"(?<![@\w.])(?P<url>(?:https?://)?(?:[A-Za-z0-9-]+\.)+(?:gov\.cn|com\.cn|org\.cn|net\.cn|cn|com|net|org)"
     r"(?![A-Za-z0-9-])(?:/[A-Za-z0-9._~%/?=&#-]*)?)"
 )
-_PUBLISH_VERB = re.compile(r"发布|公布|公开|查阅|刊登|登载|下载|获取|刊载")
-_REPORT_WORD = re.compile(r"报告|电子版|全文")
+_PUBLISH_VERB = regex.compile(r"发布|公布|公开|查阅|刊登|登载|下载|获取|刊载")
+_REPORT_WORD = regex.compile(r"报告|电子版|全文")
 
 _PROVINCES = (
     "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽", "福建", "江西", "山东", "河南",
@@ -103,40 +103,40 @@ _PROVINCE_NAME = (
 )
 # The province is read from a named provincial rule on disclosure (《福建省政府信息公开办法》)
 # or from the agency's own name, never from incidental mentions.
-_PROVINCE_REGULATION = re.compile(
+_PROVINCE_REGULATION = regex.compile(
     r"《(?P<prov>" + _PROVINCE_NAME + r")[^》]{0,12}(?:政府信息公开|政务公开)[^》]{0,12}》"
 )
-_PROVINCE_IN_NAME = re.compile(_PROVINCE_NAME)
+_PROVINCE_IN_NAME = regex.compile(_PROVINCE_NAME)
 
-_TITLE_SUFFIX = re.compile(r"(?:政府)?信息公开(?:工作)?(?:的)?年度报告.*$")
-_TITLE_YEAR = re.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度)?")
+_TITLE_SUFFIX = regex.compile(r"(?:政府)?信息公开(?:工作)?(?:的)?年度报告.*$")
+_TITLE_YEAR = regex.compile(r"(?P<y>(?:19|20)\d{2})\s*年(?:度)?")
 
 # ``本报告由XX(根据《条例》…)编制``: the compiler is named right before the verb or before the
 # legal basis that leads to it. ``由审改办负责`` (someone in charge of a task) is not this.
 _COMPILE_VERB = r"(?:编\s*制|编\s*写|撰\s*写|起\s*草|汇\s*总)"
-_COMPILED_BY = re.compile(
+_COMPILED_BY = regex.compile(
     rf"由(?P<name>[{_CJK}()（）]{{2,40}}?)"
     rf"(?=(?:根据|依据|按照|参照)[^。]{{0,90}}?{_COMPILE_VERB}|(?:负责|牵头|组织)?{_COMPILE_VERB})"
 )
-_GOV_OFFICE_SUFFIX = re.compile(r"(?:党政综合办公室|党政办公室|党政办|综合办公室|政府办公室|政府办|办公室|办)$")
-_PLACE_END = re.compile(r"(?:镇|乡|街道|街道办事处|苏木|县|区|市|旗|州|盟)$")
-_DEPARTMENT_END = re.compile(
+_GOV_OFFICE_SUFFIX = regex.compile(r"(?:党政综合办公室|党政办公室|党政办|综合办公室|政府办公室|政府办|办公室|办)$")
+_PLACE_END = regex.compile(r"(?:镇|乡|街道|街道办事处|苏木|县|区|市|旗|州|盟)$")
+_DEPARTMENT_END = regex.compile(
     r"(?:局|委员会|委|办公室|办公厅|办|厅|中心|署|院|所|站|队|会|处|公司|管委会|管理委员会|馆|部)$"
 )
 
 
-_WHITESPACE = re.compile(r"\s+")
-_TITLE_BAD_CHARS = re.compile(r"[。《》,，;；>»/|]")
-_TITLE_PREV_BAD_CHARS = re.compile(r"[。,，:：;；《》()（）\d]")
-_TITLE_BARE_START = re.compile(r"(?:19|20)\d{2}|年度报告|政府信息公开|信息公开")
-_GOV_SUFFIX = re.compile(r"(?:人民政府|政府)$")
-_TOWNSHIP_END = re.compile(r"(?:街道办事处|街道|镇|乡|苏木)$")
-_PROVINCE_END = re.compile(r"(?:省|自治区)$|^(?:北京|天津|上海|重庆)市$")
-_COUNTY_END = re.compile(r"(?:县|旗|特区|林区)$|(?<!地)区$")
-_CITY_END = re.compile(r"(?:自治州|州|盟|地区)$")
-_FIRST_YEAR = re.compile(r"(?P<y>20\d{2})\s*年")
-_DASH_RUN = re.compile(rf"\s*[{_DASHES}]\s*")
-_HAS_CJK = re.compile(rf"[{_CJK}]")
+_WHITESPACE = regex.compile(r"\s+")
+_TITLE_BAD_CHARS = regex.compile(r"[。《》,，;；>»/|]")
+_TITLE_PREV_BAD_CHARS = regex.compile(r"[。,，:：;；《》()（）\d]")
+_TITLE_BARE_START = regex.compile(r"(?:19|20)\d{2}|年度报告|政府信息公开|信息公开")
+_GOV_SUFFIX = regex.compile(r"(?:人民政府|政府)$")
+_TOWNSHIP_END = regex.compile(r"(?:街道办事处|街道|镇|乡|苏木)$")
+_PROVINCE_END = regex.compile(r"(?:省|自治区)$|^(?:北京|天津|上海|重庆)市$")
+_COUNTY_END = regex.compile(r"(?:县|旗|特区|林区)$|(?<!地)区$")
+_CITY_END = regex.compile(r"(?:自治州|州|盟|地区)$")
+_FIRST_YEAR = regex.compile(r"(?P<y>20\d{2})\s*年")
+_DASH_RUN = regex.compile(rf"\s*[{_DASHES}]\s*")
+_HAS_CJK = regex.compile(rf"[{_CJK}]")
 
 
 def _line_spans(text: str) -> list[tuple[int, int]]:
