@@ -68,13 +68,13 @@ def build_report(doc: Document, rules: RuleRun, model: ModelRun | None, *, mode:
     skip = ("applications.",) if fmt != "legacy" else ()
     merged = reconcile([*rules.tables.candidates, *rules.sentences], doc.clean, skip_prefixes=skip)
     if model is not None:
-        attach_model(merged, [c for c in model.candidates if not any(c.path.startswith(p) for p in skip)],
+        attach_model(merged, [c for c in model.candidates if not c.path.startswith(skip)],
                      doc.clean)
     fields = dict(merged.fields)
     fields["meta.format"] = FieldValue(value=fmt, provenance=Provenance(method="shape", rule="template_markers"))
     narrative: dict[str, list[Candidate]] = {}
     for c in rules.sentences:
-        if not any(c.path.startswith(p) for p in skip):
+        if not c.path.startswith(skip):
             narrative.setdefault(c.path, []).append(c)
     findings: list[Finding] = list(merged.findings)
     if fmt == "legacy":

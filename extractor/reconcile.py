@@ -60,16 +60,22 @@ def _same(a: object, b: object) -> bool:
 def reconcile(candidates: Iterable[Candidate], clean: CleanText, *, skip_prefixes: Sequence[str] = ()) -> Reconciled:
     out = Reconciled()
     grouped: dict[str, list[Candidate]] = defaultdict(list)
+    skip = tuple(skip_prefixes)
+    wanted: dict[str, bool] = {}  # a report has hundreds of candidates over far fewer paths
     for c in candidates:
-        if spec_for(c.path) is None or any(c.path.startswith(p) for p in skip_prefixes):
-            continue
-        grouped[c.path].append(c)
+        keep = wanted.get(c.path)
+        if keep is None:
+            keep = wanted[c.path] = spec_for(c.path) is not None and not c.path.startswith(skip)
+        if keep:
+            grouped[c.path].append(c)
     for path, group in grouped.items():
         ordered = sorted(group, key=lambda c: (_METHOD_RANK[c.method], c.start))
         # one span stated once is one statement, however many rules matched it
         unique: list[Candidate] = []
+        spans: set[tuple[int, int]] = set()
         for c in ordered:
-            if not any(u.start == c.start and u.end == c.end for u in unique):
+            if (c.start, c.end) not in spans:
+                spans.add((c.start, c.end))
                 unique.append(c)
         kept = unique[0]
         out.by_path[path] = unique
