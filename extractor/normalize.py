@@ -164,7 +164,10 @@ def _unify_chars(ms: MappedText, log: RepairLog) -> MappedText:
 # Step 4: pinyin annotations
 # --------------------------------------------------------------------------------------
 
-_PINYIN_ANNOT_RE = re.compile(f"(?<=[{CJK}])\\(({PINYIN_RE})\\)")
+# The "(" comes first and the character before it is checked behind: a pattern that starts
+# with a literal is searched for by skipping ahead, one that starts with a look-behind is
+# tried at every position.
+_PINYIN_ANNOT_RE = re.compile(f"\\((?<=[{CJK}]\\()({PINYIN_RE})\\)")
 
 
 def _strip_pinyin(ms: MappedText, log: RepairLog) -> MappedText:
@@ -263,11 +266,12 @@ _CJK_PUNCT = "\u3001-\u3003\u3008-\u3011\u3014-\u301f\u2018\u2019\u201c\u201d\u2
 _C = f"[{CJK}{_CJK_PUNCT}]"
 _P = "[,;:!?()%]"  # full-width punctuation, narrowed by NFKC
 _SPACE_CJK_RE = re.compile(
-    # (a single space only: runs of two or more, and tabs, separate table cells)
-    f"(?<={_C}) (?={_C}|{_P})|(?<={_P}) (?={_C})"
-    f"|(?<=[0-9]) (?={_C}|[,;:!?)%])"
+    # (a single space only: runs of two or more, and tabs, separate table cells; the space is
+    # matched first and its neighbours checked around it, so the search skips to spaces)
+    f" (?:(?<={_C} )(?={_C}|{_P})|(?<={_P} )(?={_C})"
+    f"|(?<=[0-9] )(?={_C}|[,;:!?)%])"
     # a CJK character before a number joins only where the number sits inside prose
-    f"|(?<={_C}|{_P}) (?=[0-9][0-9.,:/%-]* ?(?:{_C}|{_P}))"
+    f"|(?<=(?:{_C}|{_P}) )(?=[0-9][0-9.,:/%-]* ?(?:{_C}|{_P})))"
 )
 # A line of short CJK words separated by single spaces is a table header laid out in
 # columns ("社会 法律"), not prose with stray spaces; and a space before a field label
@@ -387,7 +391,9 @@ def _join_wrapped_lines(ms: MappedText, log: RepairLog) -> MappedText:
 # Final tidy-up and the public API
 # --------------------------------------------------------------------------------------
 
-_EDGE_SPACES_RE = re.compile(r"^ +| +$| +(?=\t)|(?<=\t) +", re.M)
+# Spaces at a line's ends or beside a tab: "^ +| +$| +(?=\t)|(?<=\t) +", written to start
+# with the space so that the search skips to spaces instead of trying every position.
+_EDGE_SPACES_RE = re.compile(r" (?: *(?=$|\t)|(?<![^\n\t] ) *)", re.M)
 
 
 def normalize(source: Source) -> CleanText:
