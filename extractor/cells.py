@@ -13,7 +13,10 @@ UNIT_WORDS = "条|件|个|人次|人|次|篇|项|期|份|万元|元"
 
 # A table row whose cells are separated by single spaces ("主动公开文件数 条 137 574"):
 # a unit followed by numbers, or two numbers or more, at the end of the line.
-VALUE_TAIL = re.compile(rf"(?<=\S)(?: (?:{UNIT_WORDS}))?(?: [+-]?[0-9][0-9,.]*%?)+ *$", re.M)
+# Written to start with the space it consumes (the non-space before it checked behind), so
+# that a search skips to spaces instead of trying every position; the same matches as
+# (?<=\S)(?: (?:UNIT))?(?: [+-]?[0-9][0-9,.]*%?)+ *$
+VALUE_TAIL = re.compile(rf" (?<=\S )(?:(?:{UNIT_WORDS}) )?[+-]?[0-9][0-9,.]*%?(?: [+-]?[0-9][0-9,.]*%?)* *$", re.M)
 
 
 def is_value_tail(tail: str) -> bool:
