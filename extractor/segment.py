@@ -11,8 +11,7 @@ themselves: a row starts at a label cell and takes the value cells after it.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Iterator
 
 from .cells import VALUE_TAIL, is_value_tail
 from .document import Cell, CleanText, Document, Section, SectionKey, Source, Table
@@ -35,6 +34,7 @@ _TOP_HEADING = re.compile(rf"^\s*([{_NUMERALS}]{{1,3}})\s*[、.．]\s*(\S.{{0,60
 # Row labels of the gb2019/gb2021 applications table look like top-level headings.
 _TABLE_ROW_HEADING = re.compile(r"本年新收|上年结转|结转下年度|本年度办理结果|申请数量$|[\d\s]+$")
 _BARE_HEADING = re.compile(r"^\s*(引言|概述|前言|附表[:：]?|附件[:：]?)\s*$")
+_BARE_HEADING_FIRSTS = "引概前附"
 
 _NUMBER_CELL = re.compile(
     r"^[+\-]?\s*(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\s*(?:%|元|万元|条|件|个|人|次|篇|项|期|份|人次)?$"
@@ -66,71 +66,105 @@ def is_value_cell(text: str) -> bool:
     return is_number_cell(text) or is_blank_cell(text) or is_unit_cell(text)
 
 
-@dataclass(frozen=True)
+def _split_cells(text: str, offset: int) -> list[Cell]:
+    """A line split into cells on tabs, pipes or wide gaps, keeping clean offsets."""
+    if "|" in text:
+        parts = [(m.start(), m.end()) for m in _PIPE_PARTS.finditer(text)]
+    elif "\t" in text:
+        parts = [(m.start(), m.end()) for m in _TAB_PARTS.finditer(text)]
+    # Both remaining separators need a space; most lines have none and are one cell.
+    elif " " in text and _WIDE_GAP.search(text):
+        parts = [(m.start(), m.end()) for m in _SPACED_PARTS.finditer(text)]
+    elif " " in text and (tail := VALUE_TAIL.search(text)) and is_value_tail(tail.group()):
+        parts = [(0, tail.start()), *((m.start(), m.end()) for m in _WORDS.finditer(text[tail.start():]))]
+        parts = [parts[0], *((a + tail.start(), b + tail.start()) for a, b in parts[1:])]
+    else:
+        stripped = text.strip()
+        if not stripped:
+            return []
+        s = offset + len(text) - len(text.lstrip())
+        return [Cell(stripped, s, s + len(stripped))]
+    cells: list[Cell] = []
+    for a, b in parts:
+        raw = text[a:b]
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = offset + a + lead
+        cells.append(Cell(stripped, s, s + len(stripped)))
+    return cells
+
+
 class _Line:
-    start: int
-    end: int
-    text: str
+    """A line with text, split into its cells (a table needs them, and so does telling prose apart)."""
 
-    @cached_property
-    def cells(self) -> list[Cell]:
-        """The line split into cells on tabs or pipes, keeping clean offsets (asked for twice)."""
-        text = self.text
-        if "|" in text:
-            parts = [(m.start(), m.end()) for m in _PIPE_PARTS.finditer(text)]
-        elif "\t" in text:
-            parts = [(m.start(), m.end()) for m in _TAB_PARTS.finditer(text)]
-        elif _WIDE_GAP.search(text):
-            parts = [(m.start(), m.end()) for m in _SPACED_PARTS.finditer(text)]
-        elif (tail := VALUE_TAIL.search(text)) and is_value_tail(tail.group()):
-            parts = [(0, tail.start()), *((m.start(), m.end()) for m in _WORDS.finditer(text[tail.start():]))]
-            parts = [parts[0], *((a + tail.start(), b + tail.start()) for a, b in parts[1:])]
-        else:
-            parts = [(0, len(text))]
-        cells: list[Cell] = []
-        for a, b in parts:
-            raw = text[a:b]
-            stripped = raw.strip()
-            if not stripped:
-                continue
-            lead = len(raw) - len(raw.lstrip())
-            s = self.start + a + lead
-            cells.append(Cell(stripped, s, s + len(stripped)))
-        return cells
+    __slots__ = ("cells", "end", "start", "text")
+
+    def __init__(self, start: int, text: str) -> None:
+        self.start = start
+        self.end = start + len(text)
+        self.text = text
+        self.cells = _split_cells(text, start)
 
 
-def _lines(text: str) -> list[_Line]:
-    lines: list[_Line] = []
-    pos = 0
-    for raw in text.split("\n"):
-        lines.append(_Line(pos, pos + len(raw), raw))
-        pos += len(raw) + 1
-    return lines
+def _is_markdown_rule(stripped: str) -> bool:
+    # The substring test is the rule's own minimum and spares the regex on every other line.
+    return "---" in stripped and bool(_MARKDOWN_RULE.match(stripped))
 
 
-def _is_table_line(line: _Line) -> bool:
-    stripped = line.text.strip()
-    if not stripped:
-        return True
-    if _MARKDOWN_RULE.match(stripped):
-        return True
-    cells = line.cells
+def _is_table_line(stripped: str, cells: list[Cell]) -> bool:
+    """Whether a line with text (not a markdown rule) can belong to a table: it does not read as prose."""
     if not cells:
         return True
-    if len(cells) == 1 and (stripped.endswith("。") or len(stripped) > _MAX_CELL_CHARS):
-        return False
-    return all(len(c.text) <= _MAX_CELL_CHARS for c in cells)
+    if len(stripped) <= _MAX_CELL_CHARS:
+        # No cell is longer than its line, so only a single sentence is prose here.
+        return len(cells) > 1 or not stripped.endswith("。")
+    return len(cells) > 1 and all(len(c.text) <= _MAX_CELL_CHARS for c in cells)
+
+
+def _table_runs(text: str) -> Iterator[tuple[int, list[_Line]]]:
+    """Maximal runs of table lines: where each run starts, and its lines with text other than markdown rules.
+
+    Blank lines and markdown rules belong to a run without adding to it; a run's start may be one.
+    """
+    run_start: int | None = None
+    body: list[_Line] = []
+    pos = 0
+    for raw in text.split("\n"):
+        start = pos
+        pos += len(raw) + 1
+        stripped = raw.strip()
+        if stripped and not _is_markdown_rule(stripped):
+            line = _Line(start, raw)
+            if not _is_table_line(stripped, line.cells):
+                if run_start is not None:
+                    yield run_start, body
+                run_start, body = None, []
+                continue
+            body.append(line)
+        if run_start is None:
+            run_start = start
+    if run_start is not None:
+        yield run_start, body
 
 
 def find_sections(text: str) -> tuple[Section, ...]:
     heads: list[tuple[int, str, SectionKey]] = []
-    for line in _lines(text):
-        stripped = line.text.strip()
+    pos = 0
+    for raw in text.split("\n"):
+        line_start = pos
+        pos += len(raw) + 1
+        stripped = raw.strip()
         if not stripped or len(stripped) > 64 or stripped.endswith("。"):
             continue
-        m = _TOP_HEADING.match(line.text)
-        title = m.group(2) if m else None
-        if title is None and _BARE_HEADING.match(line.text):
+        # Each heading pattern can only match a line whose first character starts one of its words.
+        first = stripped[0]
+        title: str | None = None
+        if first in _NUMERALS:
+            m = _TOP_HEADING.match(raw)
+            title = m.group(2) if m else None
+        elif first in _BARE_HEADING_FIRSTS and _BARE_HEADING.match(raw):
             title = stripped
         if title is None or _TABLE_ROW_HEADING.search(title):
             continue
@@ -141,7 +175,7 @@ def find_sections(text: str) -> tuple[Section, ...]:
                 break
         if title.startswith("引言") or title.startswith("前言"):
             key = "preamble"
-        heads.append((line.start, stripped, key))
+        heads.append((line_start, stripped, key))
     sections: list[Section] = []
     if heads and heads[0][0] > 0:
         sections.append(Section("", "preamble", 0, heads[0][0]))
@@ -162,13 +196,29 @@ def _rows_from_cells(cells: list[Cell]) -> list[tuple[Cell, ...]]:
     rows: list[list[Cell]] = []
     for cell in cells:
         text = cell.text
-        if rows and is_value_cell(text):
+        if rows and _is_stripped_value(text):
             rows[-1].append(cell)
         elif rows and len(rows[-1]) == 1 and _continues_label(text):
             rows[-1].append(cell)
         else:
             rows.append([cell])
     return [tuple(r) for r in rows]
+
+
+def _is_stripped_value(text: str) -> bool:
+    """``is_value_cell`` for a cell's text, which is stripped already."""
+    return bool(_NUMBER_CELL.match(text) or _BLANKISH_CELL.match(text) or _UNIT_CELL.match(text))
+
+
+def _has_two_numbers(cells: list[Cell]) -> bool:
+    # A table's many numbers need not all be counted: two are enough to keep it.
+    seen = 0
+    for c in cells:
+        if _NUMBER_CELL.match(c.text):
+            seen += 1
+            if seen == 2:
+                return True
+    return False
 
 
 def _continues_label(text: str) -> bool:
@@ -184,14 +234,11 @@ def _looks_numbered(text: str) -> bool:
     return bool(_NUMBERED.match(text))
 
 
-def _build_table(lines: list[_Line], section: str | None) -> Table | None:
-    body = [ln for ln in lines if ln.text.strip() and not _MARKDOWN_RULE.match(ln.text.strip())]
-    if not body:
-        return None
+def _build_table(body: list[_Line], section: str | None) -> Table | None:
+    """The table a run's lines hold, if they hold four cells or more, two of them numbers."""
     per_line = [ln.cells for ln in body]
     cells = [c for cs in per_line for c in cs]
-    numbers = sum(1 for c in cells if is_number_cell(c.text))
-    if numbers < 2 or len(cells) < 4:
+    if len(cells) < 4 or not _has_two_numbers(cells):
         return None
     multi = sum(1 for cs in per_line if len(cs) >= 2)
     if any("|" in ln.text for ln in body) and multi >= len(body) / 2:
@@ -209,22 +256,13 @@ def _build_table(lines: list[_Line], section: str | None) -> Table | None:
 def find_tables(text: str, sections: tuple[Section, ...]) -> tuple[Table, ...]:
     """Maximal runs of short lines that hold enough numeric cells are tables."""
     tables: list[Table] = []
-    run: list[_Line] = []
-
-    def flush() -> None:
-        if run:
-            section = next((s.key for s in sections if s.start <= run[0].start < s.end), None)
-            table = _build_table(run, section)
-            if table is not None:
-                tables.append(table)
-        run.clear()
-
-    for line in _lines(text):
-        if _is_table_line(line):
-            run.append(line)
-        else:
-            flush()
-    flush()
+    for run_start, body in _table_runs(text):
+        if not body:
+            continue
+        section = next((s.key for s in sections if s.start <= run_start < s.end), None)
+        table = _build_table(body, section)
+        if table is not None:
+            tables.append(table)
     return tuple(tables)
 
 
