@@ -107,6 +107,9 @@ class StreamCell:
     line: int  # index of the line the cell is on, to tell adjacent lines from blank-separated ones
 
 
+_FIELD = re.compile(r"[^\t|]*")
+
+
 def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
     """Cells of every line in [start, end), split on tabs and pipes.
 
@@ -118,10 +121,18 @@ def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
     pos = start
     line_no = 0
     for raw in text[start:end].split("\n"):
-        fields = list(re.finditer(r"[^\t|]*", raw))
+        if "\t" not in raw and "|" not in raw:
+            # Most lines have no separator: one field, and no empty cells to keep.
+            stripped = raw.strip()
+            if stripped:
+                s = pos + len(raw) - len(raw.lstrip())
+                out.append(StreamCell(Cell(stripped, s, s + len(stripped)), line_no))
+            pos += len(raw) + 1
+            line_no += 1
+            continue
         is_row = raw.count("\t") + raw.count("|") >= 2
         seen_text = False
-        for m in fields:
+        for m in _FIELD.finditer(raw):
             if m.start() == m.end() and m.start() > 0 and raw[m.start() - 1] not in "\t|":
                 continue  # the empty match re.finditer yields after each field
             piece = m.group()
@@ -192,12 +203,15 @@ def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableRes
 
 
 # --------------------------------------------------------------------------- gb: applications
-def _runs(stream: Sequence[StreamCell]) -> list[list[StreamCell]]:
-    """Numeric cells grouped into runs on consecutive lines (a PDF column block prints as one run)."""
+def _runs(stream: Sequence[StreamCell], is_value: Sequence[bool]) -> list[list[StreamCell]]:
+    """Numeric cells grouped into runs on consecutive lines (a PDF column block prints as one run).
+
+    ``is_value`` tells, for each cell of the stream, whether it is a cell value.
+    """
     runs: list[list[StreamCell]] = []
     prev_line = -10
-    for sc in stream:
-        if not _is_cell_value(sc.cell.text):
+    for sc, value in zip(stream, is_value, strict=True):
+        if not value:
             prev_line = -10
             continue
         if runs and sc.line == prev_line + 1:
@@ -283,10 +297,14 @@ _MAX_TABLE_ERRORS = 3
 def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableResult:
     result = TableResult()
     stream = region_stream(doc, start, end)
-    numbers = [sc for sc in stream if _is_cell_value(sc.cell.text)]
+    # Every reading below asks of each cell whether it is a value, and of each label which row
+    # it names; both are asked once here.
+    is_value = [_is_cell_value(sc.cell.text) for sc in stream]
+    row_names = [None if value else request_row_of(sc.cell.text) for sc, value in zip(stream, is_value, strict=True)]
+    numbers = [sc for sc, value in zip(stream, is_value, strict=True) if value]
     readings: list[tuple[int, str, dict[str, list[StreamCell]]]] = []
     # Reading 1: the numbers in order, column blocks undone, as 23 or 25 rows of 7.
-    ordered = _row_major(_runs(stream), 7)
+    ordered = _row_major(_runs(stream, is_value), 7)
     for rows in (REQUEST_ROWS_25, REQUEST_ROWS_23):
         if len(ordered) == 7 * len(rows):
             grid = {row: ordered[i * 7:(i + 1) * 7] for i, row in enumerate(rows)}
@@ -296,31 +314,27 @@ def parse_requests(doc: Document, fmt: Format, start: int, end: int) -> TableRes
                 continue
             # Reading 1b: the same numbers where blank lines no longer mark the column
             # blocks: the row sums find the blocks, if only one way fits.
-            plain = [sc for sc in stream if _is_cell_value(sc.cell.text)]
-            plain_values = [parse_number(sc.cell.text) or 0.0 for sc in plain]
+            number_values = [parse_number(sc.cell.text) or 0.0 for sc in numbers]
             fitting = []
-            for permutation in block_readings(plain_values, len(rows), limit=200):
-                values = {row: [plain_values[j] for j in permutation[i * 7:(i + 1) * 7]] for i, row in enumerate(rows)}
+            for permutation in block_readings(number_values, len(rows), limit=200):
+                values = {row: [number_values[j] for j in permutation[i * 7:(i + 1) * 7]] for i, row in enumerate(rows)}
                 if _grid_violations(values, rows[2:-2]) == 0:
                     fitting.append(permutation)
             if len(fitting) == 1:
-                cells = [plain[j] for j in fitting[0]]
+                cells = [numbers[j] for j in fitting[0]]
                 readings.append((1, "blocks", {row: cells[i * 7:(i + 1) * 7] for i, row in enumerate(rows)}))
     # Reading 2: each row label takes the seven numbers that follow it.
     labelled: dict[str, list[StreamCell]] = {}
-    for k, sc in enumerate(stream):
-        if _is_cell_value(sc.cell.text):
-            continue
-        row = request_row_of(sc.cell.text)
+    for k, row in enumerate(row_names):
         if row is None or row in labelled:
             continue
         following: list[StreamCell] = []
-        for nxt in stream[k + 1:]:
-            if _is_cell_value(nxt.cell.text):
-                following.append(nxt)
+        for j in range(k + 1, len(stream)):
+            if is_value[j]:
+                following.append(stream[j])
                 if len(following) == 7:
                     break
-            elif request_row_of(nxt.cell.text) is not None:
+            elif row_names[j] is not None:
                 break
         if len(following) == 7 and following[6].cell.text == "":
             labelled[row] = following[:6]  # a blank 总计 states nothing
