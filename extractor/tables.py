@@ -270,24 +270,27 @@ def block_readings(values: Sequence[float], rows: int, width: int = 7, limit: in
     return [order for order, _ in partial[rows]]
 
 
-def _grid_violations(grid: dict[str, list[float]], outcome_rows: Sequence[str]) -> int:
-    def cell(row: str, c: int) -> float | None:
-        values = grid.get(row)
-        return values[c] if values is not None and c < len(values) else None
+_FLOW_ROWS = ("new_received", "carried_over", "total", "carried_forward")
 
+
+def _grid_violations(grid: dict[str, list[float]], outcome_rows: Sequence[str]) -> int:
     bad = 0
     for values in grid.values():
         if len(values) == 7 and abs(sum(values[:6]) - values[6]) > 1e-6:
             bad += 1
+    # A column's identity is checked only where each of its rows is in the grid and reaches
+    # that column: in the first `width` columns.
+    flow = [row for r in _FLOW_ROWS if (row := grid.get(r)) is not None]
+    flow_width = min(map(len, flow)) if len(flow) == len(_FLOW_ROWS) else 0
+    total = grid.get("total", [])
+    outcomes = [row for r in outcome_rows if (row := grid.get(r)) is not None]
+    outcomes_width = min([len(total), *map(len, outcomes)]) if len(outcomes) == len(outcome_rows) else 0
     for c in range(7):
-        flow = [cell(r, c) for r in ("new_received", "carried_over", "total", "carried_forward")]
-        if all(v is not None for v in flow):
-            a, b, t, f = (v or 0.0 for v in flow)
+        if c < flow_width:
+            a, b, t, f = (row[c] or 0.0 for row in flow)
             bad += abs(a + b - t - f) > 1e-6
-        outcomes = [cell(r, c) for r in outcome_rows]
-        total = cell("total", c)
-        if total is not None and all(v is not None for v in outcomes):
-            bad += abs(sum(v or 0.0 for v in outcomes) - total) > 1e-6
+        if c < outcomes_width:
+            bad += abs(sum(row[c] or 0.0 for row in outcomes) - total[c]) > 1e-6
     return bad
 
 
@@ -504,10 +507,17 @@ def _order_preserving_blocks(values: Sequence[float]) -> list[list[list[int]]]:
             return
         first = remaining[0]
         rest = remaining[1:]
-        for combo in combinations(rest, 4):
-            block = [first, *combo]
-            if _block_ok([values[i] for i in block]):
-                search([i for i in rest if i not in combo], [*blocks, block])
+        head = values[first]
+        # The blocks of combinations(rest, 4) in the same order, the sum of a block's parts
+        # taken once for every total after them; a full list stops the search.
+        for i, j, k in combinations(range(len(rest)), 3):
+            parts = sum((head, values[rest[i]], values[rest[j]], values[rest[k]]))
+            for m in range(k + 1, len(rest)):
+                if abs(parts - values[rest[m]]) < 1e-6:
+                    combo = (rest[i], rest[j], rest[k], rest[m])
+                    search([x for x in rest if x not in combo], [*blocks, [first, *combo]])
+                    if len(found) >= 64:
+                        return
 
     search(list(range(15)), [])
     return found
