@@ -252,18 +252,24 @@ def block_readings(values: Sequence[float], rows: int, width: int = 7, limit: in
     partial: list[list[tuple[list[int], tuple[float, ...]]]] = [[] for _ in range(rows + 1)]
     partial[0] = [([], ())]
     for r in range(rows):
+        if not partial[r]:
+            continue
+        # Which blocks fit at row r does not depend on the reading of the rows before it:
+        # they are found once, for every reading.
+        base = width * r
+        blocks: list[tuple[int, list[int], tuple[float, ...]]] = []
+        for k in range(1, min(_MAX_BLOCK_ROWS, rows - r) + 1):
+            if base + width * k > len(values):
+                break
+            block = [base + c * k + i for i in range(k) for c in range(width)]
+            row_cells = [block[i * width:(i + 1) * width] for i in range(k)]
+            ok = all(abs(sum(values[j] for j in cells[:-1]) - values[cells[-1]]) < 1e-6 for cells in row_cells)
+            if ok:
+                blocks.append((k, block, tuple(values[j] for j in block)))
         for order, seen in partial[r]:
-            for k in range(1, min(_MAX_BLOCK_ROWS, rows - r) + 1):
-                base = width * r
-                if base + width * k > len(values):
-                    break
-                block = [base + c * k + i for i in range(k) for c in range(width)]
-                row_cells = [block[i * width:(i + 1) * width] for i in range(k)]
-                ok = all(abs(sum(values[j] for j in cells[:-1]) - values[cells[-1]]) < 1e-6 for cells in row_cells)
-                if not ok:
-                    continue
+            for k, block, block_values in blocks:
                 new_order = order + block
-                signature = seen + tuple(values[j] for j in block)
+                signature = seen + block_values
                 bucket = partial[r + k]
                 if all(sig != signature for _, sig in bucket) and len(bucket) < limit:
                     bucket.append((new_order, signature))
