@@ -28,9 +28,7 @@ class Reconciled:
 
 
 def provenance(candidate: Candidate, clean: CleanText) -> Provenance:
-    # Built unvalidated: every part comes from a Candidate and the clean text, already typed,
-    # and a report holds one per field (validation was a fifth of assembling a report).
-    return Provenance.model_construct(
+    return Provenance(
         method=candidate.method,
         rule=candidate.rule,
         clean_span=(candidate.start, candidate.end),
@@ -79,7 +77,7 @@ def reconcile(candidates: Iterable[Candidate], clean: CleanText, *, skip_prefixe
                 unique.append(c)
         kept = unique[0]
         out.by_path[path] = unique
-        out.fields[path] = FieldValue.model_construct(value=kept.value, provenance=provenance(kept, clean))
+        out.fields[path] = FieldValue(value=kept.value, provenance=provenance(kept, clean))
         differing = [c for c in unique[1:] if not _same(c.value, kept.value)]
         if differing and path.split(".", 1)[0] != "meta":
             out.findings.append(
