@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from .document import Cell
+
 UNIT_WORDS = "条|件|个|人次|人|次|篇|项|期|份|万元|元"
 
 # A table row whose cells are separated by single spaces ("主动公开文件数 条 137 574"):
@@ -23,3 +25,12 @@ def is_value_tail(tail: str) -> bool:
     tokens = tail.split()
     numbers = [t for t in tokens if t[0].isdigit() or t[0] in "+-"]
     return len(numbers) >= 2 or (len(tokens) >= 2 and not tokens[0][0].isdigit())
+
+
+def stripped_cell(raw: str, offset: int) -> Cell | None:
+    """The cell a piece of a line holds, its whitespace cut off (``raw`` starts at ``offset``)."""
+    stripped = raw.strip()
+    if not stripped:
+        return None
+    start = offset + len(raw) - len(raw.lstrip())
+    return Cell(stripped, start, start + len(stripped))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from .cells import VALUE_TAIL, is_value_tail
+from .cells import VALUE_TAIL, is_value_tail, stripped_cell
 from .document import Cell, CleanText, Document, Section, SectionKey, Source, Table
 
 # Headings of the three formats and of the older reports, most specific first.
@@ -79,20 +79,12 @@ def _split_cells(text: str, offset: int) -> list[Cell]:
         parts = [(0, tail.start()), *((m.start(), m.end()) for m in _WORDS.finditer(text[tail.start():]))]
         parts = [parts[0], *((a + tail.start(), b + tail.start()) for a, b in parts[1:])]
     else:
-        stripped = text.strip()
-        if not stripped:
-            return []
-        s = offset + len(text) - len(text.lstrip())
-        return [Cell(stripped, s, s + len(stripped))]
+        parts = [(0, len(text))]
     cells: list[Cell] = []
     for a, b in parts:
-        raw = text[a:b]
-        stripped = raw.strip()
-        if not stripped:
-            continue
-        lead = len(raw) - len(raw.lstrip())
-        s = offset + a + lead
-        cells.append(Cell(stripped, s, s + len(stripped)))
+        cell = stripped_cell(text[a:b], offset + a)
+        if cell is not None:
+            cells.append(cell)
     return cells
 
 
@@ -196,18 +188,13 @@ def _rows_from_cells(cells: list[Cell]) -> list[tuple[Cell, ...]]:
     rows: list[list[Cell]] = []
     for cell in cells:
         text = cell.text
-        if rows and _is_stripped_value(text):
+        if rows and is_value_cell(text):
             rows[-1].append(cell)
         elif rows and len(rows[-1]) == 1 and _continues_label(text):
             rows[-1].append(cell)
         else:
             rows.append([cell])
     return [tuple(r) for r in rows]
-
-
-def _is_stripped_value(text: str) -> bool:
-    """``is_value_cell`` for a cell's text, which is stripped already."""
-    return bool(_NUMBER_CELL.match(text) or _BLANKISH_CELL.match(text) or _UNIT_CELL.match(text))
 
 
 def _has_two_numbers(cells: list[Cell]) -> bool:

@@ -17,6 +17,7 @@ from functools import lru_cache
 from itertools import combinations
 from typing import Literal
 
+from .cells import stripped_cell
 from .document import Candidate, Cell, Document, Table
 from .schemas.templates import (
     ARTICLE_BLOCKS,
@@ -123,10 +124,8 @@ def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
     for raw in text[start:end].split("\n"):
         if "\t" not in raw and "|" not in raw:
             # Most lines have no separator: one field, and no empty cells to keep.
-            stripped = raw.strip()
-            if stripped:
-                s = pos + len(raw) - len(raw.lstrip())
-                out.append(StreamCell(Cell(stripped, s, s + len(stripped)), line_no))
+            if (cell := stripped_cell(raw, pos)) is not None:
+                out.append(StreamCell(cell, line_no))
             pos += len(raw) + 1
             line_no += 1
             continue
@@ -135,12 +134,9 @@ def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
         for m in _FIELD.finditer(raw):
             if m.start() == m.end() and m.start() > 0 and raw[m.start() - 1] not in "\t|":
                 continue  # the empty match re.finditer yields after each field
-            piece = m.group()
-            stripped = piece.strip()
-            if stripped:
+            if (cell := stripped_cell(m.group(), pos + m.start())) is not None:
                 seen_text = True
-                s = pos + m.start() + (len(piece) - len(piece.lstrip()))
-                out.append(StreamCell(Cell(stripped, s, s + len(stripped)), line_no))
+                out.append(StreamCell(cell, line_no))
             elif is_row and seen_text:
                 out.append(StreamCell(Cell("", pos + m.start(), pos + m.start()), line_no))
         pos += len(raw) + 1
