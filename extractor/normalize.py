@@ -175,16 +175,21 @@ def _strip_pinyin(ms: MappedText, log: RepairLog) -> MappedText:
     if "(" not in ms.text:
         return ms
     text = ms.text
-
-    def repl(m: re.Match[str]) -> str | None:
+    # Annotated reports repeat the same few (character, reading) pairs thousands of
+    # times, so each pair is judged once.
+    verdicts: dict[tuple[str, str], bool] = {}
+    edits: list[tuple[int, int, Replacement]] = []
+    for m in _PINYIN_ANNOT_RE.finditer(text):
+        i, j = m.span()
         reading = m.group(1)
-        ch = text[m.start() - 1]
-        if reading in pinyin_readings(ch) or is_toned_syllable(reading):
-            log.add(ms, m.start(), m.end(), "pinyin", "")
-            return ""
-        return None
-
-    return ms.sub(_PINYIN_ANNOT_RE, repl)
+        key = (text[i - 1], reading)
+        strip = verdicts.get(key)
+        if strip is None:
+            strip = verdicts[key] = reading in pinyin_readings(key[0]) or is_toned_syllable(reading)
+        if strip:
+            log.add(ms, i, j, "pinyin", "")
+            edits.append((i, j, ""))
+    return ms.edit(edits)
 
 
 # --------------------------------------------------------------------------------------
