@@ -109,8 +109,16 @@ class MappedText:
                 cache[ch] = out
         if not cache:
             return self
-        one_to_one = {ord(k): v for k, v in cache.items() if len(v) == 1}
-        text = self.text.translate(one_to_one) if one_to_one else self.text
+        one_to_one = {k: v for k, v in cache.items() if len(v) == 1}
+        text = self.text
+        if one_to_one.keys().isdisjoint(one_to_one.values()) and len(one_to_one) <= 64:
+            # str.translate looks every character up in the table; a str.replace per
+            # changed character is many times faster when, as usual, only a few differ
+            # (exact only while no replacement is itself replaced, hence the check).
+            for k, v in one_to_one.items():
+                text = text.replace(k, v)
+        else:
+            text = text.translate({ord(k): v for k, v in one_to_one.items()})
         mapped = MappedText(text, self.starts, self.ends, self.source)
         others = {k: v for k, v in cache.items() if len(v) != 1}
         if not others:
