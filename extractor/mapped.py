@@ -100,10 +100,15 @@ class MappedText:
                 edits.append((m.start(), m.end(), r))
         return self.edit(edits)
 
-    def translate(self, mapping: Callable[[str], str]) -> MappedText:
-        """Per-character mapping (to zero, one or several characters)."""
+    def translate(self, mapping: Callable[[str], str], unchanged: re.Pattern[str] | None = None) -> MappedText:
+        """Per-character mapping (to zero, one or several characters).
+
+        ``unchanged`` matches characters ``mapping`` is known to return as they are; they
+        are cut out before the distinct characters are collected, which is cheaper than
+        collecting them all when they are most of the text.
+        """
         cache: dict[str, str] = {}
-        for ch in set(self.text):
+        for ch in set(unchanged.sub("", self.text) if unchanged else self.text):
             out = mapping(ch)
             if out != ch:
                 cache[ch] = out

@@ -142,6 +142,9 @@ def _unify(ch: str) -> str:
     return out
 
 
+# What _unify returns unchanged and most reports are made of: tab, newline, printable ASCII
+# and the CJK ideograph blocks (none is special-cased there, and NFKC leaves them alone).
+_UNIFY_UNCHANGED_RE = re.compile("[\t\n -~\u3400-\u4dbf\u4e00-\u9fff]+")
 _DASH_BETWEEN_DIGITS_RE = re.compile(f"(?<=[0-9])[{re.escape(_DASHES)}]+(?=[0-9])")
 _YEAR_BRACKET_RE = re.compile(r"[\[〔]\s*((?:19|20)[0-9]{2})\s*[\]〕]")
 _CRLF_RE = re.compile(r"\r\n")
@@ -150,7 +153,7 @@ _CRLF_RE = re.compile(r"\r\n")
 def _unify_chars(ms: MappedText, log: RepairLog) -> MappedText:
     # "\r\n" is one line break; a lone "\r" becomes "\n" in the per-character pass
     ms = ms.sub(_CRLF_RE, lambda m: [("\n", m.start() + 1, m.end())])
-    ms = ms.translate(_unify)
+    ms = ms.translate(_unify, _UNIFY_UNCHANGED_RE)
     # a dash between digits is a hyphen: phone numbers, "1—7月", date ranges
     ms = ms.sub(_DASH_BETWEEN_DIGITS_RE, lambda m: "-" if m.group() != "-" else None)
     # document numbers use 〔2017〕; "[2017]" and "［2017］" are the same thing
