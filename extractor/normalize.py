@@ -145,7 +145,10 @@ def _unify(ch: str) -> str:
 # What _unify returns unchanged and most reports are made of: tab, newline, printable ASCII
 # and the CJK ideograph blocks (none is special-cased there, and NFKC leaves them alone).
 _UNIFY_UNCHANGED_RE = re.compile("[\t\n -~\u3400-\u4dbf\u4e00-\u9fff]+")
-_DASH_BETWEEN_DIGITS_RE = re.compile(f"(?<=[0-9])[{re.escape(_DASHES)}]+(?=[0-9])")
+# "(?<=[0-9])[dashes]+(?=[0-9])", written to start with the dash so that the search skips
+# to dashes instead of trying the look-behind at every position
+_DASH_CLASS = f"[{re.escape(_DASHES)}]"
+_DASH_BETWEEN_DIGITS_RE = re.compile(f"{_DASH_CLASS}(?<=[0-9]{_DASH_CLASS}){_DASH_CLASS}*(?=[0-9])")
 _YEAR_BRACKET_RE = re.compile(r"[\[〔]\s*((?:19|20)[0-9]{2})\s*[\]〕]")
 _CRLF_RE = re.compile(r"\r\n")
 
