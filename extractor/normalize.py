@@ -287,10 +287,12 @@ _SPACE_CJK_RE = re.compile(
 )
 # A line of short CJK words separated by single spaces is a table header laid out in
 # columns ("社会 法律"), not prose with stray spaces; and a space before a field label
-# ("莘口镇 时间:2021-01-14") separates two fields. Both are left alone.
-_COLUMN_WORDS_RE = re.compile(
-    f"^[{CJK}]{{2,8}}(?: [{CJK}]{{2,8}})+$|(?<=[{CJK}]{{2}}) (?=[{CJK}]{{2,6}}[:：])", re.M
-)
+# ("莘口镇 时间:2021-01-14") separates two fields. Both are left alone. Two patterns, so
+# that the second can start with its space and the search skip to spaces (as one
+# alternation, its look-behind was tried at every position); only whether a space lies
+# inside some match matters, which the two together answer as the alternation did.
+_COLUMN_WORDS_RE = re.compile(f"^[{CJK}]{{2,8}}(?: [{CJK}]{{2,8}})+$", re.M)
+_FIELD_LABEL_SPACE_RE = re.compile(f" (?<=[{CJK}]{{2}} )(?=[{CJK}]{{2,6}}[:：])")
 _HEADING_START_RE = re.compile(
     "^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十0-9]{1,3}[)）]|[0-9]{1,2}[.、．](?![0-9])|第[一二三四五六七八九十]{1,3}[章节条部分])"
 )
@@ -316,6 +318,7 @@ def _join_pdf_text(ms: MappedText, log: RepairLog) -> MappedText:
         nonlocal protected
         if protected is None:
             protected = [(p.start(), p.end()) for p in _COLUMN_WORDS_RE.finditer(ms.text)]
+            protected += [(p.start(), p.end()) for p in _FIELD_LABEL_SPACE_RE.finditer(ms.text)]
             protected += [(p.start(), p.end()) for p in VALUE_TAIL.finditer(ms.text) if is_value_tail(p.group())]
         at = m.start()
         if protected and any(a <= at < b for a, b in protected):
