@@ -49,9 +49,11 @@ __all__ = ["UNRECOVERABLE", "clean_text", "normalize"]
 # Step 2: HTML remnants
 # --------------------------------------------------------------------------------------
 
+# (a stray closing tag's "/" comes first and the character before it is checked behind, so
+# that every alternative starts with "<" or "/" and the search skips to those)
 _TAG_RE = re.compile(
     r"<!--.*?-->|</?([A-Za-z][A-Za-z0-9]{0,9}(?::[A-Za-z]{1,9})?)(?:\s[^<>]{0,500})?/?>"
-    r"|(?<![<\w/])/(font|span|strong|b|i|u|p|div|a|td|tr|th|li|em)>",
+    r"|/(?<![<\w/]/)(font|span|strong|b|i|u|p|div|a|td|tr|th|li|em)>",
     re.S,
 )
 _BREAK_TAGS = frozenset({"br", "p", "div", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table"})
