@@ -99,9 +99,13 @@ def _assert_exact_map(source: str, clean: CleanText) -> None:
         if any(a <= s < b for a, b in repaired):
             continue  # rebuilt from bytes of its neighbours, not from a look-alike
         piece = unicodedata.normalize("NFKC", html.unescape(source[s:e]))
-        # t2s converts phrases, so look at the piece in its neighbourhood too
-        around = unicodedata.normalize("NFKC", html.unescape(source[max(0, s - 3) : e + 3]))
-        assert ch in piece or ch in T2S.convert(piece) or ch in T2S.convert(around), (i, ch, source[s:e])
+        # t2s converts phrases ("明瞭" -> "明了"), so look at the piece among the pieces of its
+        # neighbours too: annotations or tags between them in the source are not part of it
+        pieces = "".join(source[clean.starts[j] : clean.ends[j]] for j in range(max(0, i - 3), min(n, i + 4)))
+        nearby = [source[max(0, s - 3) : e + 3], pieces]
+        assert ch in piece or ch in T2S.convert(piece) or any(
+            ch in T2S.convert(unicodedata.normalize("NFKC", html.unescape(around))) for around in nearby
+        ), (i, ch, source[s:e])
 
 
 def _read(path: Path) -> str:
