@@ -204,14 +204,18 @@ class Manifest:
         entry = self.entries.get(task.stem)
         if entry is None or entry.get("sha256") != task.sha256 or entry.get("settings") != settings:
             return False
-        if entry.get("status") == "ok":
-            return (out_dir / f"{task.stem}.json").is_file()
-        return (out_dir / f"{task.stem}.error.json").is_file()
+        result = out_dir / (f"{task.stem}.json" if entry.get("status") == "ok" else f"{task.stem}.error.json")
+        try:
+            size = result.stat().st_size
+        except OSError:
+            return False
+        # Results are not fsynced one by one: one that a power cut emptied or cut short is redone.
+        return entry.get("bytes", size) == size
 
-    def record(self, outcome: Outcome, settings: str) -> None:
+    def record(self, outcome: Outcome, settings: str, size: int) -> None:
         entry = {"stem": outcome.stem, "path": outcome.path, "sha256": outcome.sha256, "settings": settings,
                  "pipeline": PIPELINE_VERSION, "status": "ok" if outcome.ok else "failed",
-                 "findings": outcome.findings}
+                 "findings": outcome.findings, "bytes": size}
         if self._fh is None:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             self._fh = self.path.open("a", encoding="utf-8")
@@ -350,15 +354,17 @@ def run_model_batch(tasks: Sequence[Task], options: Options, workers: int, on_do
 # -- the run ------------------------------------------------------------------------------
 
 
-def _write_outcome(out_dir: Path, outcome: Outcome) -> None:
+def _write_outcome(out_dir: Path, outcome: Outcome) -> int:
+    """Write one input's result file (and review page); returns the result file's size."""
     if outcome.ok:
-        write_atomic(out_dir / f"{outcome.stem}.json", outcome.result_json + "\n")
+        size = write_atomic(out_dir / f"{outcome.stem}.json", outcome.result_json + "\n", durable=False)
         (out_dir / f"{outcome.stem}.error.json").unlink(missing_ok=True)
         if outcome.review_html is not None:
-            write_atomic(out_dir / REVIEW_DIR / f"{outcome.stem}.html", outcome.review_html)
-    else:
-        write_atomic(out_dir / f"{outcome.stem}.error.json", dumps(outcome.error) + "\n")
-        (out_dir / f"{outcome.stem}.json").unlink(missing_ok=True)
+            write_atomic(out_dir / REVIEW_DIR / f"{outcome.stem}.html", outcome.review_html, durable=False)
+        return size
+    size = write_atomic(out_dir / f"{outcome.stem}.error.json", dumps(outcome.error) + "\n", durable=False)
+    (out_dir / f"{outcome.stem}.json").unlink(missing_ok=True)
+    return size
 
 
 def run_batch(
@@ -402,8 +408,7 @@ def run_batch(
 
     def on_done(outcome: Outcome) -> None:
         nonlocal finished
-        _write_outcome(out_dir, outcome)
-        manifest.record(outcome, settings)
+        manifest.record(outcome, settings, _write_outcome(out_dir, outcome))
         finished += 1
         summary.done += 1
         if not outcome.ok:

@@ -36,19 +36,28 @@ def _umask() -> int:
 _FILE_MODE = 0o666 & ~_umask()
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, *, durable: bool = True) -> int:
+    """Replace ``path`` with ``data`` whole; returns the number of bytes written.
+
+    A killed process never leaves a partial file either way. ``durable=False`` skips the
+    fsync that makes the file survive a power cut too: batch results pay for that with a
+    size recorded in the manifest instead, so a result the disk lost is simply redone.
+    """
+    raw = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         os.chmod(tmp, _FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(data.encode("utf-8") if isinstance(data, str) else data)
-            fh.flush()
-            os.fsync(fh.fileno())
+            fh.write(raw)
+            if durable:
+                fh.flush()
+                os.fsync(fh.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return len(raw)
 
 
 @contextlib.contextmanager
