@@ -254,17 +254,13 @@ def _decode_narrow(data: bytes, source: str | None) -> tuple[str, str]:
     # Ranked by common characters, then by characters from the first (most frequent)
     # level of the charset that produced them: Big5 bytes read as GB18030 land in the
     # rare GBK extension area, GB bytes read as Big5 mostly fail outright.
-    scored = sorted(
-        (
-            (_common_count(text), _level_one_count(text, encoding), text, encoding)
-            for text, encoding in candidates
-        ),
-        key=lambda item: (item[0], item[1]),
-        reverse=True,
-    )
-    if scored and scored[0][0] > 0:
-        top = scored[0][:2]
-        ties = [(text, encoding) for common, level, text, encoding in scored if (common, level) == top]
+    # The level count (a Counter over the text) is only worked out where the common counts tie.
+    commons = [_common_count(text) for text, _ in candidates]
+    most = max(commons, default=0)
+    leaders = [c for c, common in zip(candidates, commons, strict=True) if common == most]
+    levels = [_level_one_count(text, enc) for text, enc in leaders] if len(leaders) > 1 else [0] * len(leaders)
+    ties = [c for c, level in zip(leaders, levels, strict=True) if level == max(levels)]
+    if most > 0:
         best_text, best_encoding = _tiebreak(data, ties) if len(ties) > 1 else ties[0]
         # Too few common characters: the "Chinese" is probably mojibake of another script.
         if _reads_as_chinese(best_text):
@@ -272,8 +268,8 @@ def _decode_narrow(data: bytes, source: str | None) -> tuple[str, str]:
     guess = _charset_normalizer_guess(data)
     if guess is not None:
         return guess
-    if scored:
-        return scored[0][2], scored[0][3]
+    if candidates:
+        return ties[0]
     raise DecodingError(
         "cannot tell the text encoding (not UTF-8, GB18030 or Big5); re-save the file as UTF-8",
         source=source,
