@@ -78,19 +78,19 @@ def atomic_path(path: Path) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def atomic_text(path: Path, *, newline: str | None = None) -> Iterator[IO[str]]:
-    with atomic_path(path) as tmp, tmp.open("w", encoding="utf-8", newline=newline) as fh:
+def _atomic_open(path: Path, mode: str, **kwargs: Any) -> Iterator[Any]:
+    with atomic_path(path) as tmp, tmp.open(mode, **kwargs) as fh:
         yield fh
         fh.flush()
         os.fsync(fh.fileno())
 
 
-@contextlib.contextmanager
-def atomic_binary(path: Path) -> Iterator[IO[bytes]]:
-    with atomic_path(path) as tmp, tmp.open("wb") as fh:
-        yield fh
-        fh.flush()
-        os.fsync(fh.fileno())
+def atomic_text(path: Path, *, newline: str | None = None) -> contextlib.AbstractContextManager[IO[str]]:
+    return _atomic_open(path, "w", encoding="utf-8", newline=newline)
+
+
+def atomic_binary(path: Path) -> contextlib.AbstractContextManager[IO[bytes]]:
+    return _atomic_open(path, "wb")
 
 
 def report_json(report: Report) -> str:

@@ -259,7 +259,8 @@ def _decode_narrow(data: bytes, source: str | None) -> tuple[str, str]:
     most = max(commons, default=0)
     leaders = [c for c, common in zip(candidates, commons, strict=True) if common == most]
     levels = [_level_one_count(text, enc) for text, enc in leaders] if len(leaders) > 1 else [0] * len(leaders)
-    ties = [c for c, level in zip(leaders, levels, strict=True) if level == max(levels)]
+    top = max(levels, default=0)
+    ties = [c for c, level in zip(leaders, levels, strict=True) if level == top]
     if most > 0:
         best_text, best_encoding = _tiebreak(data, ties) if len(ties) > 1 else ties[0]
         # Too few common characters: the "Chinese" is probably mojibake of another script.
