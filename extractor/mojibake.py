@@ -874,6 +874,11 @@ def _context(text: str, left: str, h: _Hypothesis) -> tuple[_Context, str]:
     return _Context(left, right, annotation), restored
 
 
+def _gain(text: str, i: int, h: _Hypothesis, sol: _Solution, ctx: _Context, ev: _Evidence) -> float:
+    """How much likelier the reading is than the text as shown (a dropped pair costs extra)."""
+    return sol.score - _plain_score(text[i : h.end], ctx, ev) + _GAP_PRIOR * len(h.gaps)
+
+
 def _best_reading(
     text: str,
     i: int,
@@ -881,32 +886,46 @@ def _best_reading(
     hs: Iterable[_Hypothesis],
     ev: _Evidence,
     seen: list[tuple[float, int, _Hypothesis]],
-    by_rank: bool = False,
 ) -> _Reading | None:
     """The hypothesis that gains most over the text as shown, with what it restores.
 
-    ``by_rank`` prefers acceptable readings to merely high-scoring ones (it costs a
-    support check per hypothesis). Every hypothesis that solved goes into ``seen``.
+    Every hypothesis that solved goes into ``seen``.
     """
     best: tuple[float, _Hypothesis, _Solution, _Context, str] | None = None
-    ranked: _Reading | None = None
     for h in hs:
         ctx, restored = _context(text, left, h)
         sol = _solve(h, ctx, ev)
         if sol is None:
             continue
-        gain = sol.score - _plain_score(text[i : h.end], ctx, ev) + _GAP_PRIOR * len(h.gaps)
+        gain = _gain(text, i, h, sol, ctx, ev)
         seen.append((gain, len(seen), h))
-        if by_rank:
-            r = (gain, h, sol, _weak(sol, h, ctx, ev), restored)
-            if ranked is None or _rank(r) > _rank(ranked):
-                ranked = r
-        elif best is None or gain > best[0]:
+        if best is None or gain > best[0]:
             best = (gain, h, sol, ctx, restored)
-    if by_rank or best is None:
-        return ranked
+    if best is None:
+        return None
     gain, h, sol, ctx, restored = best
     return gain, h, sol, _weak(sol, h, ctx, ev), restored
+
+
+def _best_acceptable(text: str, i: int, left: str, hs: Iterable[_Hypothesis], ev: _Evidence) -> _Reading | None:
+    """The acceptable reading that gains most (the first of equals), if there is one.
+
+    The support check (:func:`_weak`, the costly part) is only made where a reading
+    could win: one that gains too little is unacceptable whatever its support.
+    """
+    best: _Reading | None = None
+    for h in hs:
+        ctx, restored = _context(text, left, h)
+        sol = _solve(h, ctx, ev)
+        if sol is None:
+            continue
+        gain = _gain(text, i, h, sol, ctx, ev)
+        if gain < _MIN_GAIN + _GAIN_PER_CHAR * len(sol.chars) or (best is not None and gain <= best[0]):
+            continue
+        r = (gain, h, sol, _weak(sol, h, ctx, ev), restored)
+        if _acceptable(r):
+            best = r
+    return best
 
 
 def _rank(r: _Reading) -> tuple[bool, float]:
@@ -1006,8 +1025,8 @@ def repair_mojibake(ms: MappedText, log: RepairLog) -> MappedText:
     if learned and doubtful:
         ev.learn(learned)
         for i in doubtful:
-            again = _best_reading(text, i, _left_context(text, i), shortlists[i], ev, [], by_rank=True)
-            if again is not None and _acceptable(again):
+            again = _best_acceptable(text, i, _left_context(text, i), shortlists[i], ev)
+            if again is not None:
                 readings[i] = again
 
     edits: list[tuple[int, int, Replacement]] = []
