@@ -28,7 +28,9 @@ class Reconciled:
 
 
 def provenance(candidate: Candidate, clean: CleanText) -> Provenance:
-    return Provenance(
+    # Built unvalidated: a Candidate's fields already have the types Provenance declares,
+    # and a report has a hundred or more of them.
+    return Provenance.model_construct(
         method=candidate.method,
         rule=candidate.rule,
         clean_span=(candidate.start, candidate.end),
@@ -77,7 +79,7 @@ def reconcile(candidates: Iterable[Candidate], clean: CleanText, *, skip_prefixe
                 unique.append(c)
         kept = unique[0]
         out.by_path[path] = unique
-        out.fields[path] = FieldValue(value=kept.value, provenance=provenance(kept, clean))
+        out.fields[path] = FieldValue.model_construct(value=kept.value, provenance=provenance(kept, clean))
         differing = [c for c in unique[1:] if not _same(c.value, kept.value)]
         if differing and path.split(".", 1)[0] != "meta":
             out.findings.append(

@@ -9,6 +9,7 @@ owns the text, its sentence boundaries and the candidates found so far, the gene
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Callable
 
@@ -54,10 +55,12 @@ _APPROX_AFTER = regex.compile(
 # line wraps the normalizer left in place; a blank line or a numbered heading still is. A
 # blank line between a figure and its unit (``科教文体卫生类信息9\n\n条``) is a broken page,
 # not a paragraph: no paragraph starts with a unit.
-_SENT_BOUNDARY = regex.compile(
+# Only the ends are used. Every alternative starts on a mark or a newline (the digit before
+# a break is looked behind at), so re's search skips to those characters: twice as fast.
+_SENT_BOUNDARY = re.compile(
     r"[。！？!?]"
-    r"|(?<!\d)\n\s*\n|\d\n\s*\n(?!\s*[条件篇个次名份元万项期场人,，、;；%])"
-    r"|\n(?=\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．]))"
+    r"|\n(?:(?<!\d\n)\s*\n|(?<=\d\n)\s*\n(?!\s*[条件篇个次名份元万项期场人,，、;；%])"
+    r"|(?=\s*(?:[一二三四五六七八九十]+、|[(（][一二三四五六七八九十\d]{1,2}[)）]|\d{1,2}[.、．])))"
 )
 
 # ``历年累计`` / ``已累计`` / ``截至…累计`` mark a running total over the years. ``全年累计``,

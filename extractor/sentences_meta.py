@@ -139,11 +139,13 @@ _DASH_RUN = regex.compile(rf"\s*[{_DASHES}]\s*")
 _HAS_CJK = regex.compile(rf"[{_CJK}]")
 
 
-def _line_spans(text: str) -> list[tuple[int, int]]:
+def _text_lines(text: str) -> list[tuple[int, int]]:
+    """The spans of the lines that hold more than whitespace."""
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
-        spans.append((pos, pos + len(line)))
+        if not line.isspace() and line:
+            spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
 
@@ -160,8 +162,7 @@ def _nows(s: str) -> str:
     return _WHITESPACE.sub("", s)
 
 
-def _find_title(text: str) -> tuple[str, int, int] | None:
-    spans = [sp for sp in _line_spans(text) if text[sp[0] : sp[1]].strip()]
+def _find_title(text: str, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:
     for idx, (ls, le) in enumerate(spans[:15]):
         line = _nows(text[ls:le])
         if "年度报告" not in line or len(line) > 60 or _TITLE_BAD_CHARS.search(line):
@@ -239,7 +240,8 @@ def _level_of(name: str) -> str | None:
 
 def rule_meta(c: Collector) -> None:
     text = c.text
-    title = _find_title(text)
+    lines = _text_lines(text)
+    title = _find_title(text, lines)
     title_year: int | None = None
     if title is not None:
         value, ts, te = title
@@ -259,7 +261,7 @@ def rule_meta(c: Collector) -> None:
             if ym:
                 c.add("meta.year", int(ym.group("y")), "first_paragraph_year", *ym.span("y"))
 
-    signature = _rule_published(c)
+    signature = _rule_published(c, lines)
     _rule_agency(c, title, signature)
     _rule_contact(c)
     _rule_website(c)
@@ -284,10 +286,9 @@ def _rule_period(c: Collector) -> tuple[int, int, int] | None:
     return first
 
 
-def _rule_published(c: Collector) -> tuple[str, int, int] | None:
+def _rule_published(c: Collector, spans: list[tuple[int, int]]) -> tuple[str, int, int] | None:
     """Signature date (preferred) or web posting date. Returns the signature name, if any."""
     text = c.text
-    spans = [sp for sp in _line_spans(text) if text[sp[0] : sp[1]].strip()]
     half = len(text) // 2
     for idx in range(len(spans) - 1, 0, -1):
         ls, le = spans[idx]
