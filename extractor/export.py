@@ -173,6 +173,8 @@ def _write_parquet(target: Path, rows: Iterable[dict[str, Any]], paths: Sequence
 # -- SQLite -------------------------------------------------------------------------------
 
 # Indexes are built after the rows are in: one sort instead of a B-tree update per row.
+# The fields table is stored in its key order (rows arrive in it, so they are appended):
+# a fifth smaller, and no separate key index to fill.
 SQLITE_INDEXES = """
 CREATE INDEX fields_by_path ON fields(path);
 CREATE INDEX findings_by_kind ON findings(kind);
@@ -192,7 +194,7 @@ CREATE TABLE fields (
   text TEXT, table_index INTEGER, row_index INTEGER, column_index INTEGER,
   dispute_value, dispute_method TEXT,
   PRIMARY KEY (report_id, path)
-);
+) WITHOUT ROWID;
 CREATE TABLE findings (
   report_id INTEGER NOT NULL REFERENCES reports(id), field TEXT, kind TEXT, message TEXT, figures TEXT
 );
