@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import combinations, pairwise
@@ -823,11 +823,15 @@ _GAIN_PER_CHAR = 1.0
 _Reading = tuple[float, _Hypothesis, _Solution, tuple[bool, ...], str]
 
 
+def _gains_enough(gain: float, sol: _Solution) -> bool:
+    return gain >= _MIN_GAIN + _GAIN_PER_CHAR * len(sol.chars)
+
+
 def _acceptable(r: _Reading | None) -> bool:
     if r is None:
         return False
     gain, _, sol, weak, _ = r
-    if gain < _MIN_GAIN + _GAIN_PER_CHAR * len(sol.chars):
+    if not _gains_enough(gain, sol):
         return False
     # a lone "?x" may not be damage at all: only a confident reading replaces it
     return not (len(weak) == 1 and weak[0]) and sum(weak) * 2 <= len(weak)
@@ -874,9 +878,17 @@ def _context(text: str, left: str, h: _Hypothesis) -> tuple[_Context, str]:
     return _Context(left, right, annotation), restored
 
 
-def _gain(text: str, i: int, h: _Hypothesis, sol: _Solution, ctx: _Context, ev: _Evidence) -> float:
-    """How much likelier the reading is than the text as shown (a dropped pair costs extra)."""
-    return sol.score - _plain_score(text[i : h.end], ctx, ev) + _GAP_PRIOR * len(h.gaps)
+def _solved(
+    text: str, i: int, left: str, hs: Iterable[_Hypothesis], ev: _Evidence
+) -> Iterator[tuple[float, _Hypothesis, _Solution, _Context, str]]:
+    """Each hypothesis that solves, with how much likelier it reads than the text as shown
+    (a dropped pair costs extra), its solution, context and the ASCII byte it restores."""
+    for h in hs:
+        ctx, restored = _context(text, left, h)
+        sol = _solve(h, ctx, ev)
+        if sol is not None:
+            gain = sol.score - _plain_score(text[i : h.end], ctx, ev) + _GAP_PRIOR * len(h.gaps)
+            yield gain, h, sol, ctx, restored
 
 
 def _best_reading(
@@ -892,15 +904,10 @@ def _best_reading(
     Every hypothesis that solved goes into ``seen``.
     """
     best: tuple[float, _Hypothesis, _Solution, _Context, str] | None = None
-    for h in hs:
-        ctx, restored = _context(text, left, h)
-        sol = _solve(h, ctx, ev)
-        if sol is None:
-            continue
-        gain = _gain(text, i, h, sol, ctx, ev)
-        seen.append((gain, len(seen), h))
-        if best is None or gain > best[0]:
-            best = (gain, h, sol, ctx, restored)
+    for solved in _solved(text, i, left, hs, ev):
+        seen.append((solved[0], len(seen), solved[1]))
+        if best is None or solved[0] > best[0]:
+            best = solved
     if best is None:
         return None
     gain, h, sol, ctx, restored = best
@@ -914,13 +921,8 @@ def _best_acceptable(text: str, i: int, left: str, hs: Iterable[_Hypothesis], ev
     could win: one that gains too little is unacceptable whatever its support.
     """
     best: _Reading | None = None
-    for h in hs:
-        ctx, restored = _context(text, left, h)
-        sol = _solve(h, ctx, ev)
-        if sol is None:
-            continue
-        gain = _gain(text, i, h, sol, ctx, ev)
-        if gain < _MIN_GAIN + _GAIN_PER_CHAR * len(sol.chars) or (best is not None and gain <= best[0]):
+    for gain, h, sol, ctx, restored in _solved(text, i, left, hs, ev):
+        if not _gains_enough(gain, sol) or (best is not None and gain <= best[0]):
             continue
         r = (gain, h, sol, _weak(sol, h, ctx, ev), restored)
         if _acceptable(r):

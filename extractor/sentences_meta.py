@@ -144,7 +144,7 @@ def _text_lines(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     pos = 0
     for line in text.split("\n"):
-        if not line.isspace() and line:
+        if line and not line.isspace():
             spans.append((pos, pos + len(line)))
         pos += len(line) + 1
     return spans
