@@ -118,7 +118,11 @@ APPLICATION_RULES: tuple[Rule, ...] = (
     Rule(
         "applications.answered",
         "applications_answered",
-        r"(?<![待未])(?:已)?答复(?:申请)?(?:件数|总数|数量|数)?" + FILL + NUM + _APP_UNITS_OPT,
+        # ``其他类型答复2件`` is one kind of answer (an outcome), not the answered total.
+        r"(?<![待未])(?<!其他)(?<!其他类型)(?<!其他形式)(?:已)?答复(?:申请)?(?:件数|总数|数量|数)?"
+        + FILL
+        + NUM
+        + _APP_UNITS_OPT,
         subtotal_guard=True,
         reject=lambda c, m: ("\n" in c.text[m.start() : m.start("num")] and m.group("unit") is None)
         or not _about_applications(c, m.start()),
@@ -131,7 +135,9 @@ APPLICATION_RULES: tuple[Rule, ...] = (
 _OUTCOME_LABELS: tuple[tuple[str, str], ...] = (
     ("not_gov_info", r"不是《?条例》?所指(?:的)?政府信息|非《条例》所指(?:的)?政府信息"),
     ("not_exist", r"(?:申请)?(?:的)?(?:政府)?信息不存在"),
-    ("not_this_agency", r"不属于本(?:行政)?(?:机关|单位|部门)(?:公开|职责|掌握)?(?:的)?(?:范围)?"),
+    ("not_this_agency",
+     r"不属于本(?:行政)?(?:机关|单位|部门)(?:公开|职责|掌握)?(?:的)?(?:范围)?"
+     r"|(?:非|不是)本(?:行政)?(?:机关|单位|部门)掌握(?:的)?(?:政府)?(?:信息)?"),
     # ``已主动公开政府信息1200条`` is a proactive figure: the outcome needs 属于 or 范围.
     ("already_public", r"属于已(?:经)?主动公开(?:的)?(?:范围)?|已(?:经)?主动公开(?:的)?范围"),
     ("partial", r"(?:同意)?部分(?:予以)?公开"),
@@ -139,6 +145,7 @@ _OUTCOME_LABELS: tuple[tuple[str, str], ...] = (
     ("granted", r"(?<![不未])(?:同意|予以|准予)公开"),
     ("supplement", r"告知(?:作出)?更改[、]?补充|告知补正"),
     ("other_channel", r"告知通过其他途径办理"),
+    ("other", r"其他(?:类型|形式|方式)?(?:的)?答复"),
 )
 _OUTCOME_TAIL = (
     r"[”\"」]?(?:的)?(?:政府信息)?(?:答复)?(?:类)?(?:数量|件数|总数|数)?[”\"」]?" + FILL + NUM + _APP_UNITS_OPT
@@ -217,12 +224,34 @@ _DENIED_REASON = regex.compile(
 )
 
 
+# The figure first, its reason after: ``不予公开的1件，因申请内容涉及个人隐私``,
+# ``其他类型答复的2件，均属于非本机关掌握的信息``. The reason must open the next clause.
+_EXPLAINED_LABELS: tuple[tuple[str, str], ...] = tuple(
+    (f"denied_reason.{n}", rx) for n, rx in _DENIED_REASONS
+) + tuple(
+    (f"outcome.{n}", rx)
+    for n, rx in _OUTCOME_LABELS
+    if n in {"not_gov_info", "not_exist", "not_this_agency", "already_public", "other_channel"}
+)
+_EXPLAINED = regex.compile(
+    r"的\s*" + NUM + _APP_UNITS + r"\s*[,，:：]\s*(?:均|都|全部|皆)?\s*(?:因|系|为|是|属于|属|由于)?"
+    r"[^。;；,，\d]{0,12}?(?:"
+    + "|".join(f"(?P<r{i}>{rx})" for i, (_, rx) in enumerate(_EXPLAINED_LABELS))
+    + ")"
+)
+
+
 def rule_denied_reasons(c: Collector) -> None:
     for m in _DENIED_REASON.finditer(c.text):
         if not _about_applications(c, m.start()):
             continue
         name = next(n for n, _ in _DENIED_REASONS if m.group(n))
         emit_simple(c, m, f"applications.denied_reason.{name}", "denied_reason")
+    for m in _EXPLAINED.finditer(c.text):
+        if not _about_applications(c, m.start()):
+            continue
+        i = next(i for i in range(len(_EXPLAINED_LABELS)) if m.group(f"r{i}"))
+        emit_simple(c, m, f"applications.{_EXPLAINED_LABELS[i][0]}", "explained_count")
 
 
 # ---------------------------------------------------------------------------------------

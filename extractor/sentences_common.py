@@ -36,7 +36,17 @@ __all__ = [
 
 # A printed number. Thousands separators only count when followed by exactly three digits,
 # so ``共25,其中`` reads as 25. The look-arounds stop a match inside a longer number.
-NUM = r"(?<![\d.])(?P<num>(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?)(?![\d])"
+#
+# Small counts are often written in Chinese numerals (收到申请三件, 一百零三条, 两名). Those are
+# read only when a measure word follows at once, and never as the tail of a word or an
+# ordinal (统一, 第一次, 数十件) or as ``一次性``: a numeral without its measure word is prose.
+_CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千"
+_CN_MEASURE = r"人次|件|条|次|名|个|篇|期|项|场|份|人|起|家|处|宗|批|所|户|元"
+NUM = (
+    r"(?P<num>(?<![\d.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![\d])"
+    rf"|(?<![{_CN_NUMERAL_CHARS}第统唯之每单某数几逐万])[{_CN_NUMERAL_CHARS}]{{1,8}}"
+    rf"(?=\s*(?:{_CN_MEASURE})(?!性)))"
+)
 
 # Filler words that may sit between a label and its figure (共25条, 为0, 达12场).
 FILL = r"\s*[:：]?\s*(?:共计|合计|总计|共有|共|计|为|达|有)?\s*"
@@ -68,9 +78,31 @@ _SENT_BOUNDARY = re.compile(
 CUMULATIVE = regex.compile(r"历年(?:来)?累计|累计至今|(?<![年度内月日期周])累计")
 
 _QUALIFIED_SUBTOTAL = regex.compile(r"其中")
+_PARENTHESISED = regex.compile(r"[(（][^()（）]*[)）]")
+
+
+_CN_DIGIT_VALUES = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7,
+                    "八": 8, "九": 9}
+_CN_POWERS = {"十": 10, "百": 100, "千": 1000}
+
+
+def _chinese_number(s: str) -> int:
+    if not any(ch in _CN_POWERS for ch in s):
+        # Digit by digit (一〇三), as years and some counts are printed.
+        return int("".join(str(_CN_DIGIT_VALUES[ch]) for ch in s))
+    total, digit = 0, 0
+    for ch in s:
+        if ch in _CN_POWERS:
+            total += (digit or 1) * _CN_POWERS[ch]  # 十二: a power without a digit means one
+            digit = 0
+        else:
+            digit = _CN_DIGIT_VALUES[ch]
+    return total + digit
 
 
 def parse_number(s: str) -> int | float:
+    if s[0] in _CN_DIGIT_VALUES or s[0] in _CN_POWERS:
+        return _chinese_number(s)
     s = s.replace(",", "")
     return float(s) if "." in s else int(s)
 
@@ -137,7 +169,9 @@ class Collector:
         )
 
     def cumulative(self, pos: int) -> bool:
-        return bool(CUMULATIVE.search(self.prefix(pos)))
+        # A parenthesis that closed before ``pos`` (``申请26件(历年累计103件),其中…``) is an
+        # aside: its 累计 does not carry over to the figures after it.
+        return bool(CUMULATIVE.search(_PARENTHESISED.sub("", self.prefix(pos))))
 
     def after_qizhong(self, pos: int) -> bool:
         return bool(_QUALIFIED_SUBTOTAL.search(self.prefix(pos)))
@@ -219,7 +253,7 @@ def units(*units: str, optional: bool = False) -> str:
 # After ``主动公开政府信息137条`` the same sentence often adds ``历年累计574条``: that bare
 # figure is the cumulative value of the same field.
 _TRAILING_CUM = regex.compile(
-    r"[^。]*?[,，;；)）]\s*历年(?:来)?累计(?:金额)?\s*(?:共计|共|为|达)?\s*[:：]?\s*"
+    r"[^。]*?[,，;；()（）]\s*历年(?:来)?累计(?:金额)?\s*(?:共计|共|为|达)?\s*[:：]?\s*"
     + NUM
     + r"(?:\s*(?P<unit>条|件|篇|份|元|万元|次|人次|个)|"
     + NO_UNIT_END
@@ -228,7 +262,6 @@ _TRAILING_CUM = regex.compile(
 
 
 _DIGIT = regex.compile(r"\d")
-_PARENTHESISED = regex.compile(r"[(（][^)）]*[)）]")
 
 
 def trailing_cumulative(c: Collector, path: str, pos: int, origin_unit: str | None) -> None:

@@ -20,6 +20,7 @@ import pytest
 
 from extractor.document import Candidate
 from extractor.sentences import sentence_candidates
+from extractor.sentences_common import parse_number
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIRS = (ROOT / "evals" / "gold" / "seeds", ROOT / "evals" / "gold" / "dev")
@@ -85,7 +86,9 @@ def check_span(text: str, cand: Candidate) -> None:
         assert _squash(str(cand.value)) in _squash(printed), (cand, printed)
         return
     digits = re.sub(r"[,\s]", "", printed)
-    if re.fullmatch(r"\d+(?:\.\d+)?", digits):
+    if re.fullmatch(r"[零〇一二两三四五六七八九十百千]+", digits):
+        assert cand.value == parse_number(digits), (cand, printed)  # 三件, 一百零三条
+    elif re.fullmatch(r"\d+(?:\.\d+)?", digits):
         number = float(digits)
         assert float(cand.value) in (number, number * 10000, number / 10000), (cand, printed)
     else:
@@ -220,6 +223,20 @@ POSITIVE: list[tuple[str, str, Any]] = [
     ("向市档案馆报送文件560份，其中纸质文件300份，电子文件260份。", "archives.electronic", 260),
     ("信息查阅点全年接待群众查阅300人次。", "reading_points.visitors", 300),
     ("现场查阅30人次。", "reading_points.visitors", 30),
+    # Chinese numerals before a measure word
+    ("收到政府信息公开申请三件，其中当面申请两件，网上申请一件。", "applications.received", 3),
+    ("收到政府信息公开申请三件，其中当面申请两件，网上申请一件。", "applications.channel.in_person", 2),
+    ("收到政府信息公开申请三件，其中当面申请两件，网上申请一件。", "applications.channel.online", 1),
+    ("受理政府信息公开申请二十六件。", "applications.received", 26),
+    ("全年主动公开政府信息一百零三条。", "proactive.total", 103),
+    ("有专职工作人员一名、兼职工作人员两名。", "staff.part_time", 2),
+    # a closed parenthesis keeps its 累计 to itself
+    ("受理政府信息公开申请26件(历年累计103件),其中当面申请11件。", "applications.channel.in_person", 11),
+    ("受理政府信息公开申请26件(历年累计103件),其中当面申请11件。", "cumulative.applications.received", 103),
+    # the figure first, its reason or kind after
+    ("申请中不予公开1件，其他类型答复2件。", "applications.outcome.other", 2),
+    ("关于申请，不予公开的1件，因申请内容涉及个人隐私。", "applications.denied_reason.privacy", 1),
+    ("关于申请，其他类型答复的2件，均属于非本机关掌握的信息。", "applications.outcome.not_this_agency", 2),
 ]
 
 
@@ -270,6 +287,12 @@ NEGATIVE: list[tuple[str, str]] = [
     ("承诺件按期办结率100%。", "applications.completed_on_time"),
     ("县行政服务中心当场办结195978件。", "applications.completed"),
     ("全年信访举报投诉类申请3件；办理环境信访投诉2345件。", "complaints.total"),
+    ("在答复的申请中，不予公开1件，其他类型答复2件。", "applications.answered"),
+    ("受理政府信息公开申请26件(历年累计103件),其中当面申请11件。", "cumulative.applications.channel.in_person"),
+    # Chinese numerals that are words or ordinals, not counts
+    ("召开第一次政府信息公开工作会议。", "training.meetings"),
+    ("收到申请数十件。", "applications.received"),
+    ("实行一次性告知，受理申请一次性办结。", "applications.received"),
 ]
 
 
@@ -601,3 +624,12 @@ def test_corpus_recall() -> None:
     # normalizer that differs from this approximation.
     assert hits["meta"][0] / hits["meta"][1] >= 0.9, "\n".join(lines)
     assert hits["other"][0] / hits["other"][1] >= 0.8, "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [("三", 3), ("两", 2), ("十", 10), ("十二", 12), ("二十六", 26), ("一百零三", 103), ("两千三百", 2300),
+     ("一〇三", 103), ("1,234", 1234), ("3.5", 3.5)],
+)
+def test_parse_number_reads_digits_and_chinese_numerals(printed: str, expected: float) -> None:
+    assert parse_number(printed) == expected
