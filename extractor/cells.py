@@ -34,3 +34,14 @@ def stripped_cell(raw: str, offset: int) -> Cell | None:
         return None
     start = offset + len(raw) - len(raw.lstrip())
     return Cell(stripped, start, start + len(stripped))
+
+
+_PLAIN_NUMBER = re.compile(r"\s*[+\-]?\d[\d,]*(?:\.\d+)?\s*")
+
+
+def is_plain_number(text: str) -> bool:
+    """A cell holding one number and nothing else. A number that spans columns is one value:
+    Word widens the last cell of a short row (``行政事业性收费 | 1 | -1`` in a four-column
+    table) rather than leave a gap, so loaders lay it once where they repeat spanned text."""
+    return bool(_PLAIN_NUMBER.fullmatch(text))
+

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from .cells import is_plain_number
 from .document import Source
 from .errors import EmptyInputError, ExtractorError, InputTooLargeError, UnsupportedInputError
 from .load_text import _LIMIT_HINT, _is_blank
@@ -139,7 +140,13 @@ def _docx_table_rows(table: Any) -> list[list[str]]:
     rows: list[list[str]] = []
     for row in table.rows:
         # python-docx repeats a merged cell for every grid column/row it covers.
-        cells = [""] * row.grid_cols_before + [cell_text(c._tc) for c in row.cells]
+        cells = [""] * row.grid_cols_before
+        previous = None
+        for c in row.cells:
+            text = cell_text(c._tc)
+            if c._tc is not previous or not is_plain_number(text):
+                cells.append(text)
+            previous = c._tc
         rows.append(cells)
     return rows
 

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cells import is_plain_number
 from .document import Source
 from .errors import EmptyInputError, ExtractorError, UnsupportedInputError
 from .load_text import _codec_name, _decode_bom, _is_blank, _try_decode, decode_text
@@ -255,9 +256,10 @@ def _html_table(table: Tag, out: _Lines) -> None:
 
 
 def _expand_grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
-    """Lay (text, rowspan, colspan) cells on a grid, repeating spanned text in every slot."""
+    """Lay (text, rowspan, colspan) cells on a grid, repeating spanned text in every slot,
+    except a number across columns, which is laid once."""
     height = len(rows)
-    grid: list[dict[int, str]] = [{} for _ in range(height)]
+    grid: list[dict[int, str | None]] = [{} for _ in range(height)]
     for r, row in enumerate(rows):
         c = 0
         for text, rowspan, colspan in row:
@@ -265,11 +267,15 @@ def _expand_grid(rows: list[list[tuple[str, int, int]]]) -> list[list[str]]:
                 c += 1
             # rowspan="0" means "to the end of the table"; spans past the end are cut off.
             down = height - r if rowspan <= 0 else min(rowspan, height - r)
+            once = colspan > 1 and is_plain_number(text)
             for dr in range(down):
                 for dc in range(colspan):
-                    grid[r + dr].setdefault(c + dc, text)
+                    grid[r + dr].setdefault(c + dc, None if once and dc else text)
             c += colspan
-    return [[slots.get(c, "") for c in range(max(slots) + 1)] if slots else [] for slots in grid]
+    return [
+        [t for t in (slots.get(c, "") for c in range(max(slots) + 1)) if t is not None] if slots else []
+        for slots in grid
+    ]
 
 
 def _write_table(out: _Lines, rows: Iterable[Sequence[str]]) -> None:

@@ -109,38 +109,97 @@ class StreamCell:
 
 
 _FIELD = re.compile(r"[^\t|]*")
+_MARKDOWN_RULE = re.compile(r":?-{3,}:?")
+
+
+def _fields(raw: str, pos: int) -> list[tuple[Cell | None, int]]:
+    """The fields of a separated line, each a cell (None where empty) and its offset.
+
+    A pipe at either end of the line is a border (``| 规章 | 0 |``), not an empty field; a
+    tab at the start is an empty field (a merged label column, as spreadsheets export it).
+    """
+    fields: list[tuple[Cell | None, int]] = []
+    for m in _FIELD.finditer(raw):
+        if m.start() == m.end() and m.start() > 0 and raw[m.start() - 1] not in "\t|":
+            continue  # the empty match re.finditer yields after each field
+        fields.append((stripped_cell(m.group(), pos + m.start()), pos + m.start()))
+    if raw.lstrip(" ").startswith("|") and fields and fields[0][0] is None:
+        fields.pop(0)
+    if raw.rstrip(" ").endswith("|") and fields and fields[-1][0] is None:
+        fields.pop()
+    return fields
+
+
+def _label_end(fields: Sequence[tuple[Cell | None, int]]) -> int:
+    """Index after the last field holding text that is not a value (0 for a row of values)."""
+    return max((i + 1 for i, (cell, _) in enumerate(fields) if cell is not None and not _is_cell_value(cell.text)),
+               default=0)
+
+
+def _value_start(rows: Sequence[Sequence[tuple[Cell | None, int]]]) -> int | None:
+    """The first value column of a separated table, or None where no row holds a value.
+
+    Spreadsheets export merged label cells as empty fields, so a row may carry empty fields
+    between its label and its first value (``一、本年新收…\t\t\t11``): those are padding, not
+    blank values. The value columns start at the leftmost column any row has a number in,
+    or further left where a label-only row (``\t\t2.重复申请\t\t…``) shows the labels end
+    sooner; a row with text beyond that column is a header.
+    """
+    firsts = []
+    for fields in rows:
+        end = _label_end(fields)
+        first = next((i for i in range(end, len(fields)) if fields[i][0] is not None), None)
+        if first is not None:
+            firsts.append(first)
+    if not firsts:
+        return None
+    leftmost = min(firsts)
+    return max((e for e in map(_label_end, rows) if e <= leftmost), default=leftmost)
 
 
 def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
     """Cells of every line in [start, end), split on tabs and pipes.
 
-    In a row of cells (a line with a separator after its first cell) an empty cell is kept,
-    as an empty text: a printed table's blank cell counts as 0, except in the 总计 column.
+    In a row of cells (a line with two separators or more) an empty field in a value column
+    is kept, as an empty text: a printed table's blank cell counts as 0, except in the 总计
+    column. Empty fields among the labels and in header rows are dropped, and so are
+    markdown rules (``|---|---|``).
     """
     text = doc.text
-    out: list[StreamCell] = []
+    lines: list[tuple[int, str, list[tuple[Cell | None, int]] | None]] = []
     pos = start
-    line_no = 0
     for raw in text[start:end].split("\n"):
-        if "\t" not in raw and "|" not in raw:
-            # Most lines have no separator: one field, and no empty cells to keep.
-            if (cell := stripped_cell(raw, pos)) is not None:
-                out.append(StreamCell(cell, line_no))
-            pos += len(raw) + 1
-            line_no += 1
+        if ("\t" in raw or "|" in raw) and raw.count("\t") + raw.count("|") >= 2:
+            parsed = _fields(raw, pos)
+            if not all(cell is None or _MARKDOWN_RULE.fullmatch(cell.text) for cell, _ in parsed):
+                lines.append((pos, raw, parsed))
+            else:
+                lines.append((pos, "", None))
+        else:
+            lines.append((pos, raw, None))
+        pos += len(raw) + 1
+    value_start = _value_start([f for _, _, f in lines if f is not None])
+    out: list[StreamCell] = []
+    for line_no, (pos, raw, fields) in enumerate(lines):
+        if fields is None:
+            if "\t" not in raw and "|" not in raw:
+                if (cell := stripped_cell(raw, pos)) is not None:
+                    out.append(StreamCell(cell, line_no))
+            else:  # one separator: its non-empty fields, no blanks
+                out.extend(StreamCell(c, line_no) for c, _ in _fields(raw, pos) if c is not None)
             continue
-        is_row = raw.count("\t") + raw.count("|") >= 2
+        label_end = _label_end(fields)
+        keep_from = label_end if value_start is None or label_end > value_start else value_start
+        header = value_start is not None and label_end > value_start
         seen_text = False
-        for m in _FIELD.finditer(raw):
-            if m.start() == m.end() and m.start() > 0 and raw[m.start() - 1] not in "\t|":
-                continue  # the empty match re.finditer yields after each field
-            if (cell := stripped_cell(m.group(), pos + m.start())) is not None:
+        for i, (cell, offset) in enumerate(fields):
+            if cell is not None:
                 seen_text = True
                 out.append(StreamCell(cell, line_no))
-            elif is_row and seen_text:
-                out.append(StreamCell(Cell("", pos + m.start(), pos + m.start()), line_no))
-        pos += len(raw) + 1
-        line_no += 1
+            elif header:
+                continue
+            elif (value_start is None and seen_text) or (value_start is not None and i >= keep_from):
+                out.append(StreamCell(Cell("", offset, offset), line_no))
     return out
 
 

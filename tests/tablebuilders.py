@@ -92,6 +92,60 @@ def pipe_layout(grid: dict[str, list[int]]) -> str:
     return "\n".join(lines)
 
 
+_PARENTS = {"granted": "三、本年度办理结果", "denied_state_secret": "(三)不予公开", "unable_not_held": "(四)无法提供",
+            "reject_petition": "(五)不予处理", "other_no_supplement": "(六)其他处理"}
+_TOP_ROWS = {"new_received", "carried_over", "carried_forward"}
+_SECOND_LEVEL = {"granted", "partial", "other", "total"}
+
+
+def _blank_zero(v: int, rng: random.Random) -> str:
+    return "" if v == 0 and rng.random() < 0.7 else str(v)
+
+
+def spreadsheet_layout(grid: dict[str, list[int]], rng: random.Random) -> str:
+    """A spreadsheet saved as tab-separated text: three label columns whose merged cells come
+    out as empty fields, header rows padded the same way, zeros often left blank."""
+    lines = [
+        "\t\t\t申请人情况",
+        "\t\t\t自然人\t法人或其他组织\t\t\t\t\t总计",
+        "\t\t\t\t商业企业\t科研机构\t社会公益组织\t法律服务机构\t其他\t",
+    ]
+    parent = ""
+    for row, values in grid.items():
+        cells = [_blank_zero(v, rng) for v in values[:6]] + [str(values[6])]
+        if row in _TOP_ROWS:
+            labels = [REQUEST_LABELS[row], "", ""]
+        elif row in _SECOND_LEVEL:
+            labels = [_PARENTS.get(row, ""), REQUEST_LABELS[row], ""]
+        else:
+            new_parent = _PARENTS.get(row, "")
+            if new_parent:
+                parent = new_parent
+            labels = ["", parent if new_parent else "", REQUEST_LABELS[row]]
+        lines.append("\t".join([*labels, *cells]))
+    return "\n".join(lines)
+
+
+def markdown_layout(grid: dict[str, list[int]], rng: random.Random) -> str:
+    """A markdown table: border pipes, a rule under the header, an empty corner cell, blanks."""
+    lines = ["|  | " + " | ".join(HEADER[1:]) + " |", "|" + " --- |" * len(HEADER)]
+    for row, values in grid.items():
+        cells = [_blank_zero(v, rng) for v in values[:6]] + [str(values[6])]
+        lines.append("| " + " | ".join([REQUEST_LABELS[row], *cells]) + " |")
+    return "\n".join(lines)
+
+
+def spreadsheet_review(review: list[int]) -> str:
+    """The review/litigation table as a spreadsheet exports it, merged header cells padded."""
+    outcomes = "\t".join(["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3)
+    return "\n".join([
+        "行政复议\t\t\t\t\t行政诉讼",
+        "\t\t\t\t\t未经复议直接起诉\t\t\t\t\t复议后起诉",
+        outcomes,
+        "\t".join(str(v) for v in review),
+    ])
+
+
 def column_block_layout(grid: dict[str, list[int]], rng: random.Random) -> str:
     """PDF text: some runs of rows print column by column, with their labels after the numbers."""
     rows = list(grid)

@@ -288,6 +288,20 @@ def test_html_table_spans_expand_and_junk_is_dropped(tmp_path: Path) -> None:
     assert lines[0] == "首页 > 政务公开"
 
 
+def test_html_number_across_columns_is_laid_once(tmp_path: Path) -> None:
+    # Word widens the last cell of a short row of a four-column table; the label's colspan
+    # still repeats (a heading names every column under it).
+    page = (
+        "<html><body><table>"
+        "<tr><td>信息内容</td><td>本年新制作数量</td><td>本年新公开数量</td><td>对外公开总数量</td></tr>"
+        '<tr><td>行政事业性收费</td><td>1</td><td colspan="2"><p>-1</p></td></tr>'
+        '<tr><td colspan="2">合计</td><td>3</td><td>4</td></tr>'
+        "</table></body></html>"
+    )
+    text = load(write(tmp_path, "r.html", page)).text
+    assert table_lines(text)[1:] == [["行政事业性收费", "1", "-1"], ["合计", "合计", "3", "4"]]
+
+
 def test_html_in_gb18030_with_meta_charset(tmp_path: Path) -> None:
     page, expected = appendix_html(appendix_rows(), charset="gb2312")
     source = load(write(tmp_path, "report.htm", page.encode("gb18030")))
@@ -365,6 +379,21 @@ def test_docx_keeps_document_order_and_expands_merged_cells(tmp_path: Path) -> N
     last = lines.index("\t".join(rows[-1]))
     assert lines[:first] == [*before, ""]
     assert lines[last + 1 :] == ["", *after]
+
+
+def test_docx_number_across_columns_is_laid_once(tmp_path: Path) -> None:
+    import docx
+
+    document = docx.Document()
+    table = document.add_table(rows=2, cols=4)
+    for c, text in enumerate(["信息内容", "本年新制作数量", "本年新公开数量", "对外公开总数量"]):
+        table.cell(0, c).text = text
+    table.cell(1, 0).text = "行政事业性收费"
+    table.cell(1, 1).text = "1"
+    table.cell(1, 2).merge(table.cell(1, 3)).text = "-1"
+    path = tmp_path / "short_row.docx"
+    document.save(str(path))
+    assert table_lines(load(path).text)[1] == ["行政事业性收费", "1", "-1"]
 
 
 def test_real_dev_docx() -> None:
