@@ -18,9 +18,9 @@ from .providers import ModelClient
 from .reconcile import attach_model, reconcile
 from .schemas.report import FieldValue, Finding, Provenance, Report, Usage
 from .segment import segment
-from .sentences import sentence_candidates
+from .sentences import for_format, sentence_candidates
 from .tables import TableResult, detect_format, table_candidates
-from .validate import gb_findings, legacy_findings, share_findings, summarize
+from .validate import gb_findings, gb_narrative_findings, legacy_findings, share_findings, summarize
 
 PIPELINE_VERSION = "0.2.0"
 
@@ -57,7 +57,7 @@ def run_rules(doc: Document, *, use_rules: bool = True) -> RuleRun:
     fmt = detect_format(doc.text)
     if not use_rules:
         return RuleRun(fmt)
-    return RuleRun(fmt, table_candidates(doc, fmt), sentence_candidates(doc.text))
+    return RuleRun(fmt, table_candidates(doc, fmt), for_format(sentence_candidates(doc.text), fmt))
 
 
 def build_report(doc: Document, rules: RuleRun, model: ModelRun | None, *, mode: str, model_name: str | None,
@@ -82,6 +82,8 @@ def build_report(doc: Document, rules: RuleRun, model: ModelRun | None, *, mode:
         findings += share_findings(fields, narrative, doc.clean, "applications.received")
     else:
         findings += gb_findings(fields)
+        findings += gb_narrative_findings(
+            fields, [c for c in rules.sentences if c.path == "applications.received"], doc.clean)
     seen: set[tuple[str, str]] = set()
     unique = []
     for f in findings:

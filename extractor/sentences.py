@@ -25,6 +25,7 @@ shared pattern fragments).
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 
 from .document import Candidate
 from .sentences_applications import (
@@ -42,7 +43,9 @@ from .sentences_figures import (
     BUDGET_RULES,
     FEE_RULES,
     GAZETTE_RULES,
+    READING_POINT_RULES,
     STAFF_RULES,
+    TRAINING_RULES,
     rule_archives,
     rule_budget,
     rule_categories,
@@ -53,7 +56,7 @@ from .sentences_figures import (
 )
 from .sentences_meta import rule_meta
 
-__all__ = ["sentence_candidates"]
+__all__ = ["for_format", "sentence_candidates"]
 
 
 def _run_rules(c: Collector, rules: Iterable[Rule]) -> None:
@@ -85,5 +88,24 @@ def sentence_candidates(text: str) -> list[Candidate]:
     _run_rules(c, GAZETTE_RULES)
     rule_archives(c)
     rule_visitors(c)
+    _run_rules(c, READING_POINT_RULES)
+    _run_rules(c, TRAINING_RULES)
     rule_responses(c)
     return sorted(c.out, key=lambda cand: (cand.start, cand.end, cand.path))
+
+
+def for_format(candidates: list[Candidate], fmt: str) -> list[Candidate]:
+    """The narrative read as the report's template asks.
+
+    The gb templates have no table of channels: a report that states its year's figure as
+    published on its website (``通过县政府门户网站主动公开政府信息4516条``) and gives no other
+    total and no other channel is stating its total that way.
+    """
+    if fmt == "legacy" or any(c.path == "proactive.total" for c in candidates):
+        return candidates
+    channels = {c.path for c in candidates if c.path.startswith("proactive.channel.")}
+    if channels != {"proactive.channel.website"}:
+        return candidates
+    website = [replace(c, path="proactive.total", rule="website_total")
+               for c in candidates if c.path == "proactive.channel.website"]
+    return sorted([*candidates, *website], key=lambda cand: (cand.start, cand.end, cand.path))

@@ -225,7 +225,9 @@ _DENIED_REASON = regex.compile(
 
 
 # The figure first, its reason after: ``不予公开的1件，因申请内容涉及个人隐私``,
-# ``其他类型答复的2件，均属于非本机关掌握的信息``. The reason must open the next clause.
+# ``其他类型答复的2件，均属于非本机关掌握的信息``. The figure is that of an answer named just
+# before it (``…范围的6件,申请信息不存在的3件`` is label-then-figure), and the reason must
+# open the next clause.
 _EXPLAINED_LABELS: tuple[tuple[str, str], ...] = tuple(
     (f"denied_reason.{n}", rx) for n, rx in _DENIED_REASONS
 ) + tuple(
@@ -234,7 +236,10 @@ _EXPLAINED_LABELS: tuple[tuple[str, str], ...] = tuple(
     if n in {"not_gov_info", "not_exist", "not_this_agency", "already_public", "other_channel"}
 )
 _EXPLAINED = regex.compile(
-    r"的\s*" + NUM + _APP_UNITS + r"\s*[,，:：]\s*(?:均|都|全部|皆)?\s*(?:因|系|为|是|属于|属|由于)?"
+    r"(?:不予(?:以)?公开|不同意公开|其他(?:类型|形式)?(?:的)?答复)的\s*"
+    + NUM
+    + _APP_UNITS
+    + r"\s*[,，:：]\s*(?:均|都|全部|皆)?\s*(?:因|系|为|是|属于|属|由于)?"
     r"[^。;；,，\d]{0,12}?(?:"
     + "|".join(f"(?P<r{i}>{rx})" for i, (_, rx) in enumerate(_EXPLAINED_LABELS))
     + ")"
@@ -402,4 +407,35 @@ def rule_remedy_outcomes(c: Collector) -> None:
             if c.cumulative(m.start()):
                 path = "cumulative." + path
             c.add(path, parse_number(m.group("num")), "remedy_outcome", s, e)
+    _shared_outcomes(c)
+
+
+# ``行政复议1件，经复议，维持了我局的具体行政行为``, ``行政诉讼2件，均驳回原告诉讼请求``: one
+# outcome for every case of the count, stated without a figure of its own.
+_SHARED_OUTCOME = regex.compile(r"(?P<all>均|全部|都)?\s*(?:被|已)?(?:依法)?(?:予以)?(?P<lab>" + _OUTCOME_WORDS + ")")
+_FAMILY_WORDS = {"review": ("复议",), "litigation": ("诉讼", "起诉", "判决", "法院"),
+                 "complaints": ("举报", "投诉", "申诉")}
+_SHARED_REACH = 30
+
+
+def _shared_outcomes(c: Collector) -> None:
+    stated = {cand.path for cand in c.out}
+    for cand in list(c.out):
+        family = cand.path.removesuffix(".total")
+        if cand.path not in ("review.total", "litigation.total", "complaints.total") or not cand.value:
+            continue
+        _, send = c.sentence(cand.end)
+        m = _SHARED_OUTCOME.search(c.text, cand.end, min(send, cand.end + _SHARED_REACH))
+        if m is None:
+            continue
+        gap = c.text[cand.end : m.start()]
+        others = [w for f, words in _FAMILY_WORDS.items() if f != family for w in words]
+        if any(ch.isdigit() for ch in gap) or any(w in gap for w in others):
+            continue
+        key = _outcome_key(m.group("lab"))
+        path = f"{family}.{key}"
+        if (key == "pending" and family != "review") or path in stated:
+            continue
+        if cand.value == 1 or m.group("all"):
+            c.add(path, cand.value, "shared_outcome", cand.start, cand.end)
 

@@ -253,7 +253,9 @@ def units(*units: str, optional: bool = False) -> str:
 # After ``主动公开政府信息137条`` the same sentence often adds ``历年累计574条``: that bare
 # figure is the cumulative value of the same field.
 _TRAILING_CUM = regex.compile(
-    r"[^。]*?[,，;；()（）]\s*历年(?:来)?累计(?:金额)?\s*(?:共计|共|为|达)?\s*[:：]?\s*"
+    r"[^。]*?[,，;；()（）]\s*历年(?:来)?累计(?:金额)?\s*(?:共计|共|为|达)?"
+    # ``…,历年累计主动公开603条``: the verb of the figure repeated.
+    r"(?:主动公开|公开|受理|收到|接收|发布)?(?:政府信息|信息|申请)?\s*[:：]?\s*"
     + NUM
     + r"(?:\s*(?P<unit>条|件|篇|份|元|万元|次|人次|个)|"
     + NO_UNIT_END

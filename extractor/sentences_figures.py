@@ -27,7 +27,9 @@ __all__ = [
     "BUDGET_RULES",
     "FEE_RULES",
     "GAZETTE_RULES",
+    "READING_POINT_RULES",
     "STAFF_RULES",
+    "TRAINING_RULES",
     "rule_archives",
     "rule_budget",
     "rule_categories",
@@ -58,7 +60,7 @@ _CHANNELS: tuple[tuple[str, regex.Pattern[str]], ...] = (
     ("website", regex.compile(r"网站|门户网|政务网|网页")),
     ("weibo", regex.compile(r"微博")),
     ("wechat", regex.compile(r"微信|公众号")),
-    ("gazette", regex.compile(r"公报")),
+    ("gazette", regex.compile(r"公报|政报")),
 )
 _OTHER_MEDIA = regex.compile(
     r"公开栏|长廊|宣传栏|电子屏|显示屏|广播|电视|报刊|报纸|客户端|APP|app|触摸屏|触模屏|短信|查阅"
@@ -76,6 +78,11 @@ _CHANNEL_VIA = regex.compile(
 )
 
 
+# ``通过公开栏、电子屏等其他方式公开15条`` is the 其他方式公开数 of the legacy table; a single
+# medium named alone (``通过公开栏公开15条``) may be one of several the report lists.
+_SAYS_OTHER = regex.compile(r"其他(?:方式|渠道|形式|途径|载体|媒介)")
+
+
 def _channel_of(via: str) -> str | None:
     """The one channel a ``通过…`` phrase names; ``"many"`` for several, ``"other"`` for other media."""
     named = [name for name, rx in _CHANNELS if rx.search(via)]
@@ -83,7 +90,7 @@ def _channel_of(via: str) -> str | None:
         return named[0]
     if named:
         return "many"
-    return "other" if _OTHER_MEDIA.search(via) else None
+    return "other" if _OTHER_MEDIA.search(via) or _SAYS_OTHER.search(via) else None
 
 
 def rule_proactive(c: Collector) -> None:
@@ -101,8 +108,8 @@ def rule_proactive(c: Collector) -> None:
             continue
         via_m = _VIA.search(pre)
         channel = _channel_of(via_m.group("via")) if via_m is not None else None
-        if channel == "other":
-            continue  # a medium the vocabulary has no single path for
+        if channel == "other" and not _SAYS_OTHER.search(via_m.group("via") if via_m else ""):
+            continue  # a medium of its own (公开栏), not the report's 其他方式 as a whole
         if channel in (None, "many"):
             # Parts listed after 其中 (by subject: 乡镇…, 部门…) are not the total.
             if "其中" in pre:
@@ -116,14 +123,16 @@ def rule_proactive(c: Collector) -> None:
             trailing_cumulative(c, base, m.end(), m.group("unit"))
     for m in _CHANNEL_VIA.finditer(text):
         channel = _channel_of(m.group("via"))
-        if channel in (None, "many", "other") or "申请" in m.group("via"):
+        if channel in (None, "many") or "申请" in m.group("via"):
+            continue
+        if channel == "other" and not _SAYS_OTHER.search(m.group("via")):
             continue
         emit_simple(c, m, f"proactive.channel.{channel}", "proactive_channel")
 
 
 _CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
     ("institutional", r"机构职能"),
-    ("policy", r"政策[、,，]?\s*规范性文件|政策法规"),
+    ("policy", r"政策[、,，]?\s*规范性文件|政策法规|政策文件"),
     ("planning", r"规划计划"),
     ("licensing", r"行政许可"),
     ("major_projects", r"重大建设项目|重大项目建设|重大项目"),
@@ -249,6 +258,21 @@ BUDGET_RULES: tuple[Rule, ...] = (
     ),
 )
 
+_STAFF_UNIT = r"\s*(?P<unit>名|人|位)(?!次)"
+_TRAINING_WORDS = regex.compile(r"培训|参训|学习|会议|考核|轮训")
+_STAFF_WORDS = regex.compile(r"人员|信息员|联络员")
+
+
+def _not_staffing(c: Collector, m: regex.Match[str]) -> bool:
+    return bool(_TRAINING_WORDS.search(c.clause_prefix(m.start())))
+
+
+def _not_after_staff(c: Collector, m: regex.Match[str]) -> bool:
+    """A bare ``专职12人`` is a staff count only after the sentence named the staff."""
+    pre = c.prefix(m.start())
+    return not _STAFF_WORDS.search(pre) or bool(_TRAINING_WORDS.search(pre))
+
+
 STAFF_RULES: tuple[Rule, ...] = (
     Rule(
         "staff.full_time",
@@ -279,6 +303,27 @@ STAFF_RULES: tuple[Rule, ...] = (
         r"(?<!专职)(?<!兼职)从事政府信息公开工作(?:的)?(?:工作)?人员(?:数)?" + FILL + NUM + r"\s*(?P<unit>名|人|位)",
         cumulative=False,
     ),
+    # ``现有政府信息公开工作人员3名``; ``培训信息公开工作人员35人`` counts trainees instead.
+    Rule(
+        "staff.total",
+        "staff",
+        r"(?<!专职)(?<!兼职)(?<!从事)(?:政府信息公开|信息公开|政务公开)(?:工作)?(?:的)?(?:工作)?人员(?:共|有)?"
+        + FILL
+        + NUM
+        + _STAFF_UNIT,
+        cumulative=False,
+        reject=_not_staffing,
+    ),
+    # ``配备…兼职信息员12名``.
+    Rule("staff.full_time", "staff", r"(?<!兼)专职(?:信息员|联络员)(?:共|有)?" + FILL + NUM + _STAFF_UNIT,
+         cumulative=False, reject=_not_staffing),
+    Rule("staff.part_time", "staff", r"兼职(?:信息员|联络员)(?:共|有)?" + FILL + NUM + _STAFF_UNIT,
+         cumulative=False, reject=_not_staffing),
+    # The parts of a stated staff figure: ``工作人员3名，其中专职1名，兼职2名``.
+    Rule("staff.full_time", "staff", r"其中\s*[:：]?\s*(?:(?<!兼)专职)" + FILL + NUM + _STAFF_UNIT,
+         cumulative=False, reject=_not_after_staff),
+    Rule("staff.part_time", "staff", r"(?:其中\s*[:：]?\s*|[,，、;；]\s*)兼职" + FILL + NUM + _STAFF_UNIT,
+         cumulative=False, reject=_not_after_staff),
 )
 
 GAZETTE_RULES: tuple[Rule, ...] = (
@@ -361,6 +406,49 @@ _VISITORS = regex.compile(
 def rule_visitors(c: Collector) -> None:
     for m in _VISITORS.finditer(c.text):
         emit_simple(c, m, "reading_points.visitors", "reading_visitors")
+
+
+def _not_about_reading_points(c: Collector, m: regex.Match[str]) -> bool:
+    """The parts of ``设立查阅点24个，其中县直部门6个，乡镇18个`` only after that head."""
+    pre = c.prefix(m.start())
+    return "查阅" not in pre or "其中" not in pre
+
+
+def _not_about_disclosure(c: Collector, m: regex.Match[str]) -> bool:
+    """Meetings and training count only in a sentence about disclosure work (``召开政府信息公开
+    专题会议2次,组织业务培训1次``); a report's other meetings are not these."""
+    s, e = c.sentence(m.start())
+    return "公开" not in c.text[s:e]
+
+
+_POINT = r"(?:政府)?信息(?:公开)?查阅(?:点|场所|室|中心|窗口)"
+READING_POINT_RULES: tuple[Rule, ...] = (
+    Rule("reading_points.total", "reading_points",
+         r"(?:设立|设置|建立|建成|开设|设有|共有)(?:了)?(?:各类)?" + _POINT + FILL + NUM + r"\s*(?P<unit>个|处)"),
+    Rule("reading_points.total", "reading_points", _POINT + r"(?:数量|数)" + FILL + NUM + r"\s*(?P<unit>个|处)"),
+    Rule("reading_points.county", "reading_points",
+         r"(?:[县区市]直|[县区]级|[县区]政府及其)(?:各)?(?:部门|单位)?" + FILL + NUM + r"\s*(?P<unit>个|处)",
+         reject=_not_about_reading_points),
+    Rule("reading_points.township", "reading_points",
+         r"(?:乡镇|镇街|街道|乡镇街道|乡镇\(街道\)|乡镇政府)(?:各)?(?:便民服务中心)?"
+         + FILL + NUM + r"\s*(?P<unit>个|处)",
+         reject=_not_about_reading_points),
+)
+
+_TRAINING_GAP = r"[^,，。;；:：\d]{0,16}?"
+TRAINING_RULES: tuple[Rule, ...] = (
+    Rule("training.meetings", "training",
+         r"(?:召开|组织召开|举行|举办)(?:了)?" + _TRAINING_GAP + r"(?:会议|推进会|部署会|座谈会|工作会)"
+         + FILL + NUM + r"\s*(?P<unit>次|场|个)",
+         reject=_not_about_disclosure),
+    Rule("training.classes", "training",
+         r"(?:举办|组织|开展|召开)(?:了)?" + _TRAINING_GAP + r"培训(?:班|会|活动|课)?"
+         + FILL + NUM + r"\s*(?P<unit>期|次|场|个|班)(?!次)",
+         reject=_not_about_disclosure),
+    Rule("training.trainees", "training",
+         r"(?:参训|参加培训|培训|受训)(?:的)?(?:人员|干部|人数|对象)(?:共|达)?" + FILL + NUM + r"\s*(?P<unit>人次|人)",
+         reject=_not_about_disclosure),
+)
 
 
 # ---------------------------------------------------------------------------------------

@@ -336,7 +336,13 @@ def _rule_agency(c: Collector, title: tuple[str, int, int] | None, signature: tu
             if pos is not None:
                 options.append((core, pos[0], pos[1], "agency_title"))
     if signature is not None:
-        options.append((signature[0], signature[1], signature[2], "agency_signature"))
+        sname, ss, se = signature
+        if core is not None and not _GOV_OFFICE_SUFFIX.search(core):
+            # ``攸县人民政府`` titles the report, ``攸县人民政府办公室`` signs it for the government.
+            reduced = _reduce_compiler(sname)
+            if reduced != sname and text.startswith(reduced, ss):
+                sname, se = reduced, ss + len(reduced)
+        options.append((sname, ss, se, "agency_signature"))
     for m in _COMPILED_BY.finditer(text, 0, min(len(text), 3000)):
         name = _reduce_compiler(m.group("name"))
         options.append((name, m.start("name"), m.start("name") + len(name), "agency_compiled_by"))

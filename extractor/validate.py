@@ -171,6 +171,28 @@ def gb_findings(fields: Mapping[str, FieldValue]) -> list[Finding]:
     return findings
 
 
+def gb_narrative_findings(fields: Mapping[str, FieldValue], received: Sequence[Candidate],
+                          clean: CleanText) -> list[Finding]:
+    """The prose's count of requests against the applications table. The prose may count
+    this year's new requests or those plus the ones carried over; matching neither, the
+    report states two numbers for one fact."""
+    new, old = "requests.new_received.total", "requests.carried_over.total"
+    table_new = _num(fields, new)
+    stated = [c for c in received if isinstance(c.value, int | float)]
+    if table_new is None or not stated:
+        return []
+    readings = {table_new, table_new + (_num(fields, old) or 0.0)}
+    if any(abs(float(c.value) - r) <= _EPS for c in stated for r in readings):
+        return []
+    first = stated[0]
+    return [Finding(
+        field=new, kind="conflict",
+        message=f"the narrative states {_fmt(float(first.value))} requests received; the applications table "
+                f"has {_fmt(table_new)} new" + (f" and {_fmt(_num(fields, old) or 0)} carried over"
+                                                 if _num(fields, old) else ""),
+        figures=[_fig(fields, new), figure(first, clean)])]
+
+
 _SHARE = re.compile(r"(\d+)件[,，]?\s*占(?:比)?\s*(\d+(?:\.\d+)?)%")
 
 
