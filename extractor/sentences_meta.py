@@ -104,7 +104,7 @@ _PROVINCE_NAME = (
 # The province is read from a named provincial rule on disclosure (《福建省政府信息公开办法》)
 # or from the agency's own name, never from incidental mentions.
 _PROVINCE_REGULATION = regex.compile(
-    r"《(?P<prov>" + _PROVINCE_NAME + r")[^》]{0,12}(?:政府信息公开|政务公开)[^》]{0,12}》"
+    r"《(?P<prov>" + _PROVINCE_NAME + r")[^》]{0,16}(?:政府信息公开|政务公开)[^》]{0,24}》"
 )
 _PROVINCE_IN_NAME = regex.compile(_PROVINCE_NAME)
 

@@ -19,7 +19,7 @@ import opencc
 import pytest
 
 from extractor.document import Candidate
-from extractor.sentences import sentence_candidates
+from extractor.sentences import for_format, sentence_candidates
 from extractor.sentences_common import parse_number
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -484,6 +484,8 @@ def test_title_needs_an_agency_or_year() -> None:
 def test_province_only_from_a_disclosure_rule_or_the_agency() -> None:
     assert values(clean("根据《福建省政府信息公开办法》要求。"), "meta.province") == ["福建省"]
     assert not values(clean("在福建省网上办事大厅发布权责清单。"), "meta.province")
+    notice = "根据《安徽省人民政府办公厅关于做好政府信息公开工作年度报告编制发布工作的通知》要求编制。"
+    assert values(clean(notice), "meta.province") == ["安徽省"]
 
 
 def test_website_only_where_the_report_is_published() -> None:
@@ -662,3 +664,12 @@ def test_corpus_recall() -> None:
 )
 def test_parse_number_reads_digits_and_chinese_numerals(printed: str, expected: float) -> None:
     assert parse_number(printed) == expected
+
+
+def test_gb_lone_website_figure_is_the_total() -> None:
+    cands = candidates_checked(clean("全年通过县政府门户网站主动公开政府信息4516条。"))
+    assert [c.value for c in for_format(cands, "gb2021") if c.path == "proactive.total"] == [4516]
+    assert not [c for c in for_format(cands, "legacy") if c.path == "proactive.total"]
+    two = candidates_checked(clean("通过政府网站公开信息100条，通过政务微博公开信息20条。"))
+    assert {c.path for c in two} >= {"proactive.channel.website", "proactive.channel.weibo"}
+    assert not [c for c in for_format(two, "gb2021") if c.path == "proactive.total"]

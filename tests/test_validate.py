@@ -8,7 +8,7 @@ from extractor.document import Candidate, CleanText
 from extractor.reconcile import reconcile
 from extractor.schemas.report import FieldValue, Provenance
 from extractor.schemas.templates import LEGACY_IDENTITIES
-from extractor.validate import gb_findings, legacy_findings, share_findings, summarize
+from extractor.validate import gb_findings, gb_narrative_findings, legacy_findings, share_findings, summarize
 from tests import tablebuilders as tb
 
 CLEAN = CleanText.identity("x" * 2000)
@@ -116,6 +116,15 @@ def test_gb_row_total_column_identity_and_review_block() -> None:
     assert ("requests.granted.total", "sum_mismatch") in kinds
     assert ("requests.total.natural", "sum_mismatch") in kinds
     assert ("review.total", "sum_mismatch") in kinds
+
+
+@pytest.mark.parametrize(("stated", "conflict"), [(14, False), (17, False), (15, True)])
+def test_gb_prose_request_count_against_the_table(stated: int, conflict: bool) -> None:
+    # 14 new and 3 carried over: the prose may count either 14 or 17.
+    fields = _fields({"requests.new_received.total": 14, "requests.carried_over.total": 3})
+    prose = Candidate("applications.received", stated, "sentence", "applications_received", 10, 12)
+    kinds = _kinds(gb_narrative_findings(fields, [prose], CLEAN))
+    assert kinds == ({("requests.new_received.total", "conflict")} if conflict else set())
 
 
 def test_conflict_between_table_and_narrative_keeps_the_table() -> None:
