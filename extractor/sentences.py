@@ -43,6 +43,7 @@ from .sentences_figures import (
     BUDGET_RULES,
     FEE_RULES,
     GAZETTE_RULES,
+    NORMATIVE_RULES,
     READING_POINT_RULES,
     STAFF_RULES,
     TRAINING_RULES,
@@ -72,6 +73,7 @@ def sentence_candidates(text: str) -> list[Candidate]:
     rule_meta(c)
     rule_proactive(c)
     rule_categories(c)
+    _run_rules(c, NORMATIVE_RULES)
     _run_rules(c, APPLICATION_RULES)
     rule_outcomes(c)
     rule_completed_timing(c)
@@ -94,14 +96,23 @@ def sentence_candidates(text: str) -> list[Candidate]:
     return sorted(c.out, key=lambda cand: (cand.start, cand.end, cand.path))
 
 
+# Facts the narrative rules name by their legacy path that the gb templates name otherwise.
+_GB_PATHS = {"proactive.normative_docs_issued": "proactive.normative.issued",
+             "cumulative.proactive.normative_docs_issued": "cumulative.proactive.normative.issued"}
+
+
 def for_format(candidates: list[Candidate], fmt: str) -> list[Candidate]:
     """The narrative read as the report's template asks.
 
     The gb templates have no table of channels: a report that states its year's figure as
     published on its website (``通过县政府门户网站主动公开政府信息4516条``) and gives no other
-    total and no other channel is stating its total that way.
+    total and no other channel is stating its total that way. And the count of normative
+    documents issued has its gb path.
     """
-    if fmt == "legacy" or any(c.path == "proactive.total" for c in candidates):
+    if fmt == "legacy":
+        return candidates
+    candidates = [replace(c, path=_GB_PATHS[c.path]) if c.path in _GB_PATHS else c for c in candidates]
+    if any(c.path == "proactive.total" for c in candidates):
         return candidates
     channels = {c.path for c in candidates if c.path.startswith("proactive.channel.")}
     if channels != {"proactive.channel.website"}:

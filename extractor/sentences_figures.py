@@ -27,6 +27,7 @@ __all__ = [
     "BUDGET_RULES",
     "FEE_RULES",
     "GAZETTE_RULES",
+    "NORMATIVE_RULES",
     "READING_POINT_RULES",
     "STAFF_RULES",
     "TRAINING_RULES",
@@ -101,8 +102,8 @@ def rule_proactive(c: Collector) -> None:
             continue
         if m.group("unit") is None and "\n" in text[m.start() : s]:
             continue
-        if "申请" in m.group("obj"):
-            continue
+        if "申请" in m.group("obj") or "规范性" in m.group("obj"):
+            continue  # 主动公开规范性文件12件 is a part of the total (NORMATIVE_RULES)
         pre = c.prefix(m.start())
         if _CARRIER_VERB.search(c.clause_prefix(m.start())):
             continue
@@ -153,6 +154,26 @@ _CATEGORY = regex.compile(
     + r"\s*(?P<unit>条|件|篇)"
 )
 _CATEGORY_OTHER = regex.compile(r"其他类(?!型)(?:信息)?" + FILL + NUM + r"\s*(?P<unit>条|件|篇)")
+
+
+# Normative documents. The legacy table's 制发规范性文件总数 and the gb tables' 本年制发件数
+# are one fact; the narrative rules name it the legacy way and ``sentences.for_format`` moves
+# it to the gb path. ``清理规范性文件120件`` (a review of old ones) is neither.
+_NORMATIVE = r"(?:行政)?规范性文件"
+_DOC_UNIT = r"\s*(?P<unit>件|份|个|部)"
+NORMATIVE_RULES: tuple[Rule, ...] = (
+    Rule("proactive.normative_docs_issued", "normative_issued",
+         r"(?<!清理)(?<!审查)(?:新)?(?:制发|制定|出台|印发|发布)(?:了)?" + _NORMATIVE + FILL + NUM + _DOC_UNIT,
+         subtotal_guard=True),
+    Rule("proactive.normative_docs_issued", "normative_issued",
+         r"(?:制发|制定)(?:的)?" + _NORMATIVE + r"(?:总数|数量|数)" + FILL + NUM + _DOC_UNIT, subtotal_guard=True),
+    Rule("proactive.normative_docs", "normative_published",
+         r"主动公开(?:了)?" + _NORMATIVE + r"(?:数量|数)?" + FILL + NUM + _DOC_UNIT),
+    Rule("proactive.normative.repealed", "normative_repealed",
+         r"(?:宣布)?废止(?:了)?" + _NORMATIVE + FILL + NUM + _DOC_UNIT, cumulative=False),
+    Rule("proactive.normative.in_force", "normative_in_force",
+         r"现行有效(?:的)?" + _NORMATIVE + FILL + NUM + _DOC_UNIT, cumulative=False),
+)
 
 
 def rule_categories(c: Collector) -> None:

@@ -241,6 +241,10 @@ POSITIVE: list[tuple[str, str, Any]] = [
     ("因政府信息公开申请被申请行政复议一件，经复议，维持了我局的具体行政行为。", "review.upheld", 1),
     ("因政府信息公开引起行政诉讼1件，法院判决驳回原告诉讼请求。", "litigation.upheld", 1),
     ("因政府信息公开申请引发行政复议2件，均维持原决定。", "review.upheld", 2),
+    ("本年度新制发行政规范性文件6件，废止行政规范性文件2件。", "proactive.normative_docs_issued", 6),
+    ("本年度新制发行政规范性文件6件，废止行政规范性文件2件。", "proactive.normative.repealed", 2),
+    ("现行有效规范性文件31件。", "proactive.normative.in_force", 31),
+    ("全年主动公开规范性文件12件。", "proactive.normative_docs", 12),
     # Chinese numerals before a measure word
     ("收到政府信息公开申请三件，其中当面申请两件，网上申请一件。", "applications.received", 3),
     ("收到政府信息公开申请三件，其中当面申请两件，网上申请一件。", "applications.channel.in_person", 2),
@@ -310,6 +314,8 @@ NEGATIVE: list[tuple[str, str]] = [
     ("在答复的申请中，不予公开1件，其他类型答复2件。", "applications.answered"),
     ("组织培训政府信息公开工作人员35人。", "staff.total"),
     ("召开党委会议12次，研究经济工作。", "training.meetings"),
+    ("全年主动公开规范性文件12件。", "proactive.total"),
+    ("清理规范性文件120件，其中废止15件。", "proactive.normative_docs_issued"),
     ("通过公开栏公开信息15条。", "proactive.channel.other"),
     ("因政府信息公开申请引发行政复议2件，维持原决定。", "review.upheld"),
     ("因政府信息公开申请引发行政复议1件，行政诉讼1件，驳回原告诉讼请求。", "review.upheld"),
@@ -673,3 +679,6 @@ def test_gb_lone_website_figure_is_the_total() -> None:
     two = candidates_checked(clean("通过政府网站公开信息100条，通过政务微博公开信息20条。"))
     assert {c.path for c in two} >= {"proactive.channel.website", "proactive.channel.weibo"}
     assert not [c for c in for_format(two, "gb2021") if c.path == "proactive.total"]
+    issued = candidates_checked(clean("本年度新制发行政规范性文件6件。"))
+    assert [c.path for c in for_format(issued, "gb2021")] == ["proactive.normative.issued"]
+    assert [c.path for c in for_format(issued, "legacy")] == ["proactive.normative_docs_issued"]
