@@ -94,7 +94,10 @@ APPLICATION_RULES: tuple[Rule, ...] = (
     Rule(
         "applications.channel.fax",
         "application_channel",
-        r"(?<![、,，和及与/或])传真(?:形式|方式)?(?:提交|提出|递交)?(?:的)?申请(?:数)?" + FILL + NUM + _APP_UNITS,
+        r"(?<!信函\s*[、,，和及与/或]\s*)传真(?:形式|方式)?(?:提交|提出|递交)?(?:的)?申请(?:数)?"
+        + FILL
+        + NUM
+        + _APP_UNITS,
     ),
     Rule(
         "applications.channel.other",
@@ -105,6 +108,13 @@ APPLICATION_RULES: tuple[Rule, ...] = (
         "applications.completed",
         "applications_completed",
         r"(?:受理办结|申请办结|办结(?:政府信息公开)?申请)(?:数)?" + FILL + NUM + _APP_UNITS,
+        subtotal_guard=True,
+    ),
+    # ``17件申请均已办结``: the figure first.
+    Rule(
+        "applications.completed",
+        "applications_completed",
+        NUM + r"\s*(?P<unit>件)\s*(?:政府信息公开|信息公开|依申请公开)?申请(?:均|全部|已全部)?(?:已)?(?:全部)?办结",
         subtotal_guard=True,
     ),
     # ``已办结46件`` in text about requests; ``当场办结``/``按时办结`` are other figures.
@@ -189,6 +199,8 @@ def rule_outcomes(c: Collector) -> None:
         if not _about_applications(c, m.start()):
             continue
         name = next(n for n, _ in _OUTCOME_LABELS if m.group(n))
+        if name == "not_gov_info" and _in_denial_breakdown(c, m.start()):
+            continue  # a reason for refusal (rule_denied_reasons)
         emit_simple(c, m, f"applications.outcome.{name}", "application_outcome")
     for m in _QUOTED_OUTCOME.finditer(c.text):
         quoted = _classify_outcome(m.group("label"))
@@ -218,6 +230,7 @@ _DENIED_REASONS: tuple[tuple[str, str], ...] = (
     ("privacy", r"涉及个人隐私|属于个人隐私"),
     ("security_stability", r"危及国家安全、?公共安全、?经济安全(?:和|、)?社会稳定"),
     ("other_law", r"法律法规规定的其他情形"),
+    ("not_gov_info", r"不是《?条例》?所指(?:的)?政府信息|非《条例》所指(?:的)?政府信息"),
 )
 _DENIED_REASON = regex.compile(
     r"(?:" + "|".join(f"(?P<{n}>{rx})" for n, rx in _DENIED_REASONS) + r")(?:的)?" + FILL + NUM + _APP_UNITS
@@ -236,14 +249,29 @@ _EXPLAINED_LABELS: tuple[tuple[str, str], ...] = tuple(
     if n in {"not_gov_info", "not_exist", "not_this_agency", "already_public", "other_channel"}
 )
 _EXPLAINED = regex.compile(
-    r"(?:不予(?:以)?公开|不同意公开|其他(?:类型|形式)?(?:的)?答复)的\s*"
+    r"(?:不予(?:以)?公开|不同意公开|其他(?:类型|形式)?(?:的)?答复)(?P<de>的)?\s*"
     + NUM
     + _APP_UNITS
-    + r"\s*[,，:：]\s*(?:均|都|全部|皆)?\s*(?:因|系|为|是|属于|属|由于)?"
+    + r"\s*[,，:：(（]\s*(?:均|都|全部|皆)?\s*(?:因|系|为|是|属于|属|由于)?"
     r"[^。;；,，\d]{0,12}?(?:"
     + "|".join(f"(?P<r{i}>{rx})" for i, (_, rx) in enumerate(_EXPLAINED_LABELS))
     + ")"
 )
+
+
+# ``不同意公开的24件中，…不是《条例》所指政府信息4件``: within the refusals' breakdown the
+# not-government-information label is a reason for refusal, elsewhere an answer of its own.
+_DENIAL_BREAKDOWN = regex.compile(
+    r"(?:不同意公开|不予(?:以)?公开)(?:的)?(?:答复)?\s*(?:\d+|[一二两三四五六七八九十]+)\s*件\s*(?:中|当中|里)"
+    r"|(?:不同意公开|不予(?:以)?公开)[^。;；]{0,12}?其中"
+)
+
+
+def _in_denial_breakdown(c: Collector, pos: int) -> bool:
+    return bool(_DENIAL_BREAKDOWN.search(c.prefix(pos)))
+
+
+_DIGIT_SOON = regex.compile(r"\d|[一二两三四五六七八九十]+\s*件")
 
 
 def rule_denied_reasons(c: Collector) -> None:
@@ -251,10 +279,14 @@ def rule_denied_reasons(c: Collector) -> None:
         if not _about_applications(c, m.start()):
             continue
         name = next(n for n, _ in _DENIED_REASONS if m.group(n))
+        if name == "not_gov_info" and not _in_denial_breakdown(c, m.start()):
+            continue
         emit_simple(c, m, f"applications.denied_reason.{name}", "denied_reason")
     for m in _EXPLAINED.finditer(c.text):
         if not _about_applications(c, m.start()):
             continue
+        if m.group("de") is None and _DIGIT_SOON.search(c.text, m.end(), m.end() + 6):
+            continue  # ``不予公开3件，涉及国家秘密1件``: the reason has a figure of its own
         i = next(i for i in range(len(_EXPLAINED_LABELS)) if m.group(f"r{i}"))
         emit_simple(c, m, f"applications.{_EXPLAINED_LABELS[i][0]}", "explained_count")
 

@@ -41,7 +41,7 @@ __all__ = [
 # read only when a measure word follows at once, and never as the tail of a word or an
 # ordinal (统一, 第一次, 数十件) or as ``一次性``: a numeral without its measure word is prose.
 _CN_NUMERAL_CHARS = "零〇一二两三四五六七八九十百千"
-_CN_MEASURE = r"人次|件|条|次|名|个|篇|期|项|场|份|人|起|家|处|宗|批|所|户|元"
+_CN_MEASURE = r"人次|件|条|次|名|个|篇|期|项|场|份|人|起|家|处|宗|批|所|户|万元|元"
 NUM = (
     r"(?P<num>(?<![\d.])(?:\d{1,3}(?:,\d{3})+(?!\d)|\d+)(?:\.\d+)?(?![\d])"
     rf"|(?<![{_CN_NUMERAL_CHARS}第统唯之每单某数几逐万])[{_CN_NUMERAL_CHARS}]{{1,8}}"

@@ -72,10 +72,11 @@ _CARRIER_VERB = regex.compile(r"刊出|刊登|刊发|张贴|报送|送交|移交
 
 # ``其中通过门户网站公开9876条``: a channel's count, with or without 主动.
 _CHANNEL_VIA = regex.compile(
-    r"通过(?P<via>[^,，。;；:：\d]{1,20}?)(?:主动)?公开(?:了)?(?:各类)?(?:政府)?(?:信息|文件)?(?:数)?"
-    + FILL
-    + NUM
-    + r"\s*(?P<unit>条|件|篇)"
+    r"通过(?P<via>[^,，。;；:：\d]{1,20}?)(?:"
+    r"(?:主动)?公开(?:了)?(?:各类)?(?:政府)?(?:信息|文件)?(?:数)?" + FILL + NUM + r"\s*(?P<unit>条|件|篇)"
+    # ``微信公众号发布128条``; ``发布10篇营改增政策解读文章`` is an interpretation count.
+    r"|发布(?:了)?(?:各类)?(?:政府)?(?:信息)?" + FILL + NUM
+    + r"\s*(?P<unit>条)(?![^,，。;；]{0,8}(?:解读|文章|稿件)))"
 )
 
 
@@ -133,7 +134,7 @@ def rule_proactive(c: Collector) -> None:
 
 _CATEGORY_LABELS: tuple[tuple[str, str], ...] = (
     ("institutional", r"机构职能"),
-    ("policy", r"政策[、,，]?\s*规范性文件|政策法规|政策文件"),
+    ("policy", r"政策法规[、,，]?\s*规范性文件|政策[、,，]?\s*规范性文件|政策法规|政策文件"),
     ("planning", r"规划计划"),
     ("licensing", r"行政许可"),
     ("major_projects", r"重大建设项目|重大项目建设|重大项目"),
@@ -160,7 +161,7 @@ _CATEGORY_OTHER = regex.compile(r"其他类(?!型)(?:信息)?" + FILL + NUM + r"
 # are one fact; the narrative rules name it the legacy way and ``sentences.for_format`` moves
 # it to the gb path. ``清理规范性文件120件`` (a review of old ones) is neither.
 _NORMATIVE = r"(?:行政)?规范性文件"
-_DOC_UNIT = r"\s*(?P<unit>件|份|个|部)"
+_DOC_UNIT = r"\s*(?P<unit>件|份|个|部|条)"
 NORMATIVE_RULES: tuple[Rule, ...] = (
     Rule("proactive.normative_docs_issued", "normative_issued",
          r"(?<!清理)(?<!审查)(?:新)?(?:制发|制定|出台|印发|发布)(?:了)?" + _NORMATIVE + FILL + NUM + _DOC_UNIT,
@@ -204,7 +205,7 @@ _FEE_ZERO = regex.compile(
 )
 
 
-_FEE_SUBJECT = regex.compile(r"信息公开|申请|查询|检索|复制|信息处理费")
+_FEE_SUBJECT = regex.compile(r"信息公开|申请|查询|检索|复制|信息处理费|提供(?:政府)?信息")
 
 
 def rule_fees(c: Collector) -> None:
@@ -348,10 +349,20 @@ STAFF_RULES: tuple[Rule, ...] = (
 )
 
 GAZETTE_RULES: tuple[Rule, ...] = (
+    # ``编印《…公报》12期，共印发3600份``, ``发行总份数36000份``
+    Rule(
+        "gazette.copies",
+        "gazette_copies",
+        r"(?:公报|政报)[^。;；]{0,30}?(?:印发|印制|发行|发放|赠阅)(?:总份数|份数|数量)?(?:总量)?" + FILL + NUM
+        + r"\s*(?P<unit>份|册|本)",
+    ),
     Rule(
         "gazette.issues",
         "gazette_issues",
-        r"公报[》」”]?\s*(?:共|全年)?\s*(?:发行|编印|出版|印发|刊发|编发|出刊)?" + FILL + NUM + r"\s*(?P<unit>期)",
+        r"(?:公报|政报)[》」”]?\s*(?:共|全年)?\s*(?:发行|编印|出版|印发|刊发|编发|出刊)?"
+        + FILL
+        + NUM
+        + r"\s*(?P<unit>期)",
     ),
     Rule(
         "gazette.issues",
@@ -467,7 +478,8 @@ TRAINING_RULES: tuple[Rule, ...] = (
          + FILL + NUM + r"\s*(?P<unit>期|次|场|个|班)(?!次)",
          reject=_not_about_disclosure),
     Rule("training.trainees", "training",
-         r"(?:参训|参加培训|培训|受训)(?:的)?(?:人员|干部|人数|对象)(?:共|达)?" + FILL + NUM + r"\s*(?P<unit>人次|人)",
+         r"(?:参训|参加培训|培训|受训)(?:的)?[^,，。;；:：\d]{0,12}?(?:人员|干部|信息员|联络员|人数|对象|同志)(?:共|达)?"
+         + FILL + NUM + r"\s*(?P<unit>人次|人)",
          reject=_not_about_disclosure),
 )
 
@@ -498,7 +510,7 @@ _INTERPRETATION_ZERO = regex.compile(
     r"未开展[^,，。;；\d]{0,6}?政策解读|政策解读(?:数量|情况|工作)?\s*[:：]\s*无(?![\w])|(?:无|没有|未发布|未制作)政策解读"
 )
 _HOT_TOPICS = regex.compile(
-    r"回应(?:社会|公众)?(?:关注热点|关切热点|热点问题|重大舆情|关切|热点|舆情)(?:或重大舆情)?(?:问题)?(?:数)?"
+    r"回应(?:社会|公众)?(?:关注热点|关切热点|热点问题|重大舆情|关切|热点|舆情)(?:[或、和及]重大舆情)?(?:问题)?(?:数)?"
     + FILL
     + NUM
     + r"\s*(?P<unit>次|个|条|件)"
@@ -520,8 +532,30 @@ _INTERVIEWS_ZERO = regex.compile(
 )
 
 
+# ``通过政务微博、微信回应社会关切32次`` is the 微博微信回应事件数, not the hot-topic count.
+_WEIBO_WECHAT_RESPONSE = regex.compile(
+    r"(?:通过|利用|借助)(?:政务)?(?:微博|微信)[^,，。;；\d]{0,12}?回应" + r"[^,，。;；\d]{0,8}?" + FILL + NUM
+    + r"\s*(?P<unit>次|个|条|件)"
+)
+# ``其中区政府主要负责同志出席3场``: the by-head part, its keyword left to the clause before.
+_BY_HEAD_PART = regex.compile(
+    r"其中\s*[:：]?[^,，。;；\d]{0,10}?(?:主要负责(?:同志|人)|主要领导)[^,，。;；\d]{0,6}?" + FILL + NUM
+    + r"\s*(?P<unit>场|次|期)"
+)
+_BY_HEAD_OF = regex.compile(r"(?P<press>新闻发布会)|(?P<interviews>在线访谈)")
+
+
 def rule_responses(c: Collector) -> None:
     text = c.text
+    weibo_spans = set()
+    for m in _WEIBO_WECHAT_RESPONSE.finditer(text):
+        emit_simple(c, m, "responses.weibo_wechat", "weibo_wechat_responses", cumulative=False)
+        weibo_spans.add(m.span("num"))
+    for m in _BY_HEAD_PART.finditer(text):
+        kinds = list(_BY_HEAD_OF.finditer(c.prefix(m.start())))
+        if kinds and not _BY_HEAD_OF.search(m.group(0)):
+            base = "responses.press_conferences" if kinds[-1].lastgroup == "press" else "responses.online_interviews"
+            emit_simple(c, m, base + "_by_head", "by_head_part", cumulative=False)
     for r in _INTERPRETATION_RULES:
         r.run(c)
     for rx, path in (
@@ -534,7 +568,8 @@ def rule_responses(c: Collector) -> None:
             if not c.in_table_line(m.start()):
                 c.add(path, 0, "zero_statement", m.start(), m.end())
     for m in _HOT_TOPICS.finditer(text):
-        emit_simple(c, m, "responses.hot_topics", "hot_topics", cumulative=False)
+        if m.span("num") not in weibo_spans:
+            emit_simple(c, m, "responses.hot_topics", "hot_topics", cumulative=False)
     for rx, base in ((_PRESS, "responses.press_conferences"), (_PRESS_BEFORE, "responses.press_conferences"),
                      (_INTERVIEWS, "responses.online_interviews")):
         for m in rx.finditer(text):

@@ -249,9 +249,13 @@ def parse_articles(doc: Document, fmt: Format, start: int, end: int) -> TableRes
             for c, suffix in enumerate(columns):
                 _, cell, value = numbers[r * len(columns) + c]
                 path = f"{prefix}.{suffix}"
-                if suffix == "amount_yuan" and wan:
+                if "万元" in cell.text:
+                    # parse_number already read the cell's own unit into 元
+                    if suffix == "amount_wan":
+                        value /= 10000
+                elif suffix == "amount_yuan" and wan:
                     value *= 10000
-                if suffix == "amount_wan" and not wan and "元" in text[m_end:block_end]:
+                elif suffix == "amount_wan" and not wan and "元" in text[m_end:block_end]:
                     value /= 10000
                 result.candidates.append(_candidate(path, value, cell, "article20", row=r, column=c))
     return result

@@ -158,7 +158,10 @@ def gb_findings(fields: Mapping[str, FieldValue]) -> list[Finding]:
         values = [_num(fields, p) for p in (new, old, total, fwd)]
         if all(v is not None for v in values):
             a, b, t, c = (v or 0.0 for v in values)
-            if abs(a + b - t - c) > _EPS and all(x.field != total for x in findings):
+            # A cell already found wrong by its own row explains the failure; blaming the
+            # 总计 cell as well would report one error twice.
+            flagged = {x.field for x in findings}
+            if abs(a + b - t - c) > _EPS and not flagged & {new, old, total, fwd}:
                 findings.append(Finding(
                     field=total, kind="sum_mismatch",
                     message=f"{new} + {old} = {_fmt(a + b)} but {total} + {fwd} = {_fmt(t + c)}",

@@ -170,6 +170,16 @@ def test_article_20_value_printed_before_its_label_and_units() -> None:
     assert got["proactive.procurement.amount_yuan"] == 125000
 
 
+def test_article_20_amount_whose_cell_carries_its_own_unit_is_scaled_once() -> None:
+    text = "\n".join([
+        "二、主动公开政府信息情况",
+        "第二十条第(九)项", "信息内容", "采购项目数量", "采购总金额", "政府集中采购", "126", "38652.19万元",
+        "三、收到和处理政府信息公开申请情况",
+    ])
+    got, _ = _values(text, "gb2019")
+    assert got["proactive.procurement.amount_yuan"] == pytest.approx(386521900)
+
+
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), layout=st.sampled_from(["tabs", "pipes", "lines", "spaces"]))
 def test_legacy_short_table_returns_the_planted_numbers(seed: int, layout: str) -> None:

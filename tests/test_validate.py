@@ -118,6 +118,15 @@ def test_gb_row_total_column_identity_and_review_block() -> None:
     assert ("review.total", "sum_mismatch") in kinds
 
 
+def test_gb_row_error_is_not_blamed_on_the_total_row_too() -> None:
+    import random
+
+    values = _gb_fields(tb.request_grid(random.Random(7), True))
+    values["requests.new_received.total"] += 1  # its row no longer adds up, nor does the flow
+    kinds = _kinds(gb_findings(_fields(values)))
+    assert kinds == {("requests.new_received.total", "sum_mismatch")}
+
+
 @pytest.mark.parametrize(("stated", "conflict"), [(14, False), (17, False), (15, True)])
 def test_gb_prose_request_count_against_the_table(stated: int, conflict: bool) -> None:
     # 14 new and 3 carried over: the prose may count either 14 or 17.
