@@ -175,11 +175,12 @@ LEGACY_ROWS: tuple[RowSpec, ...] = (
     RowSpec("applications.denied_reason.security_stability", r"危及国家安全"),
     RowSpec("applications.denied_reason.not_gov_info", r"不是《条例》所指"),
     RowSpec("applications.denied_reason.other_law", r"法律法规规定的其他情形"),
-    RowSpec("fees.amount_yuan", r"收费(?:及减免|减免)?金额?|减免金额"),
+    # 依申请公开信息收取的费用: the national table of 2008-2014 words it so.
+    RowSpec("fees.amount_yuan", r"收费(?:及减免|减免)?金额?|减免金额|收取(?:的)?费用"),
     # review, litigation, complaints: the children follow their parent row
     RowSpec("review.total", r"行政复议(?:数量|数|案件数)", sets_context="review"),
     RowSpec("litigation.total", r"行政诉讼(?:数量|数|案件数)", sets_context="litigation"),
-    RowSpec("complaints.total", r"举报投诉数量|申诉[、,]?举报数|被举报投诉", sets_context="complaints"),
+    RowSpec("complaints.total", r"举报投诉数量?|申诉[、,]?举报数|被举报投诉", sets_context="complaints"),
     RowSpec("review.upheld", r"维持具体行政行为", contexts=("review",)),
     RowSpec("review.corrected", r"纠错", contexts=("review",)),
     RowSpec("review.other", r"其他情形", contexts=("review",)),

@@ -226,6 +226,18 @@ def test_legacy_fee_in_wan_is_normalised_to_yuan() -> None:
     assert got["fees.amount_yuan"] == 12000
 
 
+def test_legacy_national_table_wording_of_fees_and_complaints() -> None:
+    table = "\n".join([
+        "指标名称\t单位\t本年\t累计",
+        "主动公开政府信息数\t条\t5\t50",
+        "依申请公开信息收取的费用\t万元\t0.58\t1.2",
+        "政府信息公开举报投诉数\t件\t2\t7",
+    ])
+    got, _ = _values(tb.legacy_report(table), "legacy")
+    assert (got["fees.amount_yuan"], got["cumulative.fees.amount_yuan"]) == (5800, 12000)
+    assert (got["complaints.total"], got["cumulative.complaints.total"]) == (2, 7)
+
+
 @settings(max_examples=30, deadline=None)
 @given(seed=st.integers(0, 10_000), rows25=st.booleans())
 def test_glued_digits_are_split_only_where_the_arithmetic_pins_one_split(seed: int, rows25: bool) -> None:
