@@ -8,6 +8,7 @@ is exact no matter how many steps ran.
 
 Steps, in order (the order matters; see each function):
 
+0. :func:`~extractor.mojibake_utf8.repair_utf8_as_gbk`  UTF-8 that was read as GBK
 1. :func:`~extractor.mojibake.repair_mojibake`  byte-shifted GBK mojibake, on the raw
    characters (its own module: it is most of the work)
 2. :func:`_strip_html`       tags and entities left over from web pages
@@ -41,6 +42,7 @@ from extractor.chinese import (
 from extractor.document import CleanText, Source
 from extractor.mapped import MappedText, RepairLog, Replacement
 from extractor.mojibake import UNRECOVERABLE, repair_mojibake
+from extractor.mojibake_utf8 import repair_utf8_as_gbk
 
 __all__ = ["UNRECOVERABLE", "clean_text", "normalize"]
 
@@ -468,6 +470,7 @@ def normalize(source: Source) -> CleanText:
     """
     log = RepairLog()
     ms = MappedText.of(source.text)
+    ms = repair_utf8_as_gbk(ms, log)
     ms = repair_mojibake(ms, log)
     ms = _strip_html(ms, log)
     ms = _unify_chars(ms, log)

@@ -186,6 +186,30 @@ def test_mojibake_without_evidence_is_marked_unrecoverable() -> None:
     assert any(r.kind == "mojibake_unrecoverable" and UNRECOVERABLE in r.after for r in clean.repairs)
 
 
+def test_utf8_read_as_gbk_is_undone() -> None:
+    import difflib
+
+    original = _read(ROOT / "evals/corpus/dev/hongze_2023.txt")
+    shown = original.encode("utf-8").decode("gbk", errors="replace")
+    assert shown.count("\ufffd") > 100  # one per lost byte
+    clean = clean_text(shown)
+    reference = clean_text(original).text
+    assert difflib.SequenceMatcher(None, reference, clean.text, autojunk=False).ratio() > 0.9
+    for phrase in ("政府信息公开工作年度报告", "主动公开政府信息1136条", "信息处理费0元"):
+        assert phrase in reference and phrase in clean.text
+    assert "mojibake_utf8" in {r.kind for r in clean.repairs}
+    assert all(0 <= a <= b <= len(shown) for a, b in zip(clean.starts, clean.ends, strict=True))
+    # every repaired character maps onto the shown characters its bytes came from
+    i = clean.text.index("主动公开政府信息")
+    a, b = clean.starts[i], clean.ends[i + 7]
+    assert shown[a:b].encode("gbk", errors="replace").decode("utf-8", errors="replace").find("主动公") in (0, 1)
+
+
+def test_text_that_merely_contains_the_signature_characters_is_left_alone() -> None:
+    text = "本年度主动公开政府信息120条，銆锛銆为生僻字。" * 5
+    assert clean_text(text).text == clean_text(text.replace("銆锛銆", "某某某")).text.replace("某某某", "銆锛銆")
+
+
 def test_a_run_whose_stray_pinyin_rules_out_every_lead_byte_is_no_reading() -> None:
     # "?h" followed by characters: the letter cannot be the trail of any lead byte the
     # reading allows; that hypothesis has no reading (it used to end in a ValueError).
