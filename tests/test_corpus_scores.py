@@ -2,8 +2,8 @@
 
 The seeds and dev reports are real; ``written`` holds reports written by hand in the shapes
 real ones take that the real files lack (spreadsheet-exported tabs, markdown pipes, Word HTML,
-Chinese numerals, Big5 and UTF-16, figure-then-reason prose). Their floors are what the engine
-scores today, so the test fails on any loss.
+Chinese numerals, Big5 and UTF-16, UTF-8 read as GBK, figure-then-reason prose). Their floor is
+what the engine scores today (it still misses space-aligned tables), so any loss fails the test.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 FLOORS = {  # set: (fields F1, findings F1)
     "seeds": (1.0, 1.0),
     "dev": (1.0, 1.0),
-    "written": (0.998, 0.92),
+    "written": (0.985, 0.92),
 }
 
 
