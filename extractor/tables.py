@@ -188,17 +188,16 @@ def region_stream(doc: Document, start: int, end: int) -> list[StreamCell]:
             else:  # one separator: its non-empty fields, no blanks
                 out.extend(StreamCell(c, line_no) for c, _ in _fields(raw, pos) if c is not None)
             continue
-        label_end = _label_end(fields)
-        keep_from = label_end if value_start is None or label_end > value_start else value_start
-        header = value_start is not None and label_end > value_start
+        # A row with text beyond the first value column is a header: its empty fields are
+        # layout. Elsewhere an empty field in a value column is a blank cell; with no value
+        # column known, every empty field after the row's first text is.
+        header = value_start is not None and _label_end(fields) > value_start
         seen_text = False
         for i, (cell, offset) in enumerate(fields):
             if cell is not None:
                 seen_text = True
                 out.append(StreamCell(cell, line_no))
-            elif header:
-                continue
-            elif (value_start is None and seen_text) or (value_start is not None and i >= keep_from):
+            elif not header and (i >= value_start if value_start is not None else seen_text):
                 out.append(StreamCell(Cell("", offset, offset), line_no))
     return out
 
